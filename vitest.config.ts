@@ -10,7 +10,12 @@ export default defineConfig({
       {
         test: {
           name: 'unit',
-          include: ['domain/**/*.test.ts', 'servicetitan/**/*.test.ts', 'api/**/*.test.ts', 'db/**/*.test.ts'],
+          include: [
+            'domain/**/*.test.ts',
+            'servicetitan/**/*.test.ts',
+            'api/**/*.test.ts',
+            'db/**/*.test.ts',
+          ],
           testTimeout: 30_000,
         },
       },
