@@ -33,7 +33,11 @@ export function createLocationActivities(deps: ActivityDeps): Pick<OrderSyncActi
       const known = await findLedgerEntry(deps.db, ledgerKey);
       // An operator may have re-pointed the order to another customer since: only reuse a location of this one.
       if (known && (known.details?.customerId === undefined || known.details.customerId === customerId)) {
-        return { locationId: known.stEntityId, created: known.created };
+        return record(
+          known.stEntityId,
+          known.created,
+          known.created ? 'created for this order' : 'matched the service address',
+        );
       }
       if (knownLocationId !== null) return record(knownLocationId, true, 'created with the customer');
 

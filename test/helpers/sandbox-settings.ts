@@ -1,0 +1,48 @@
+import type { SettingsInput } from '../../domain/settings.js';
+import { SEED_IDS } from '../../servicetitan/sandbox/seed.js';
+
+/** Working settings for the sandbox's seeded tenant: products as Equipment, services with arrival windows. */
+export function sandboxSettings(): SettingsInput {
+  const id = SEED_IDS;
+  return {
+    paymentTypeId: id.paymentTypes.contractorCommerce,
+    customers: { createCustomers: true, createLocations: true },
+    products: {
+      enabled: true,
+      includeArrivalWindows: false,
+      invoiceItemType: 'Equipment',
+      accounting: {
+        existingSkuId: null,
+        account: 'Revenue',
+        costOfSaleAccount: 'Cost of Goods Sold: Material',
+        assetAccount: 'Inventory',
+        intacctGlGroupName: null,
+      },
+      job: {
+        campaignId: id.campaigns.contractorCommerce,
+        businessUnitId: id.businessUnits.hvac,
+        jobTypeId: id.jobTypes.filterDelivery,
+      },
+      tags: {
+        oneTimeTagTypeId: id.tagTypes.oneTimeProduct,
+        subscriptionTagTypeId: id.tagTypes.subscriptionProduct,
+      },
+      technicianId: id.technicians.alex,
+    },
+    services: {
+      enabled: true,
+      includeArrivalWindows: true,
+      job: {
+        campaignId: id.campaigns.contractorCommerce,
+        businessUnitId: id.businessUnits.plumbing,
+        jobTypeId: id.jobTypes.maintenanceVisit,
+      },
+      tags: {
+        oneTimeTagTypeId: id.tagTypes.oneTimeService,
+        subscriptionTagTypeId: id.tagTypes.subscriptionService,
+      },
+      technicianId: id.technicians.sam,
+    },
+    subscriptions: { leadDays: 7, renewalGraceDays: 3 },
+  };
+}
