@@ -18,6 +18,7 @@ afterAll(async () => {
 });
 beforeEach(async () => {
   await h.reset();
+  await h.useSettings(() => {});
 });
 
 describe('OrderSyncWorkflow', () => {
@@ -138,9 +139,114 @@ describe('OrderSyncWorkflow', () => {
     expect(st.locations).toHaveLength(1); // a new location at the order's address, under Maria
     expect(st.locations[0]?.customerId).toBe(SEED_IDS.customers.mariaGarcia);
   });
+
+  it('uses the configured existing SKU for every product line and creates no pricebook item', async () => {
+    await h.useSettings((s) => {
+      if (s.products)
+        s.products.accounting = {
+          ...s.products.accounting,
+          existingSkuId: SEED_IDS.pricebook.onlineStoreEquipment,
+        };
+    });
+    const order = sampleOrder({ id: nextId(), customer: { phone: '(512) 555-0142' } });
+    await h.sync(order);
+    const st = await serviceTitanState(h, order.id);
+    expect(st.invoices[0]?.items?.map((item) => item.skuId)).toEqual([
+      SEED_IDS.pricebook.onlineStoreEquipment,
+    ]);
+    expect(st.invoices[0]?.total).toBe(order.total);
+    const requests = await h.requests();
+    expect(Object.keys(requests.byRoute).filter((route) => route.startsWith('POST /pricebook'))).toEqual([]);
+  });
+
+  it("creates Material items with the contractor's accounts and Service items for service lines", async () => {
+    await h.useSettings((s) => {
+      if (s.products) s.products.invoiceItemType = 'Material';
+      if (s.products)
+        s.products.accounting = { ...s.products.accounting, intacctGlGroupName: 'Intacct Product Sales' };
+    });
+    const order = sampleOrder({ id: nextId(), kind: 'mixed' });
+    const result = await h.sync(order);
+    expect(result.jobs.map((job) => job.kind)).toEqual(['product', 'service']);
+    const [material] = await h.st.pricebook.materials.findByCode('FLT-16x25x1-M11');
+    expect(material).toMatchObject({
+      account: 'Revenue',
+      costOfSaleAccount: 'Cost of Goods Sold: Material',
+      assetAccount: 'Inventory',
+      price: 24.99,
+    });
+    const [service] = await h.st.pricebook.services.findByCode('SVC-AC-TUNEUP');
+    expect(service).toMatchObject({ account: 'Revenue', price: 129 });
+    const st = await serviceTitanState(h, order.id);
+    expect(
+      st.invoices
+        .flatMap((invoice) => invoice.items ?? [])
+        .map((item) => item.type)
+        .sort(),
+    ).toEqual(['Material', 'Service']);
+  });
+
+  it('gives a mixed order one job per kind with its own settings, invoices that add up to the order, and one payment', async () => {
+    const order = sampleOrder({ id: nextId(), kind: 'mixed', taxRate: '0.0825' });
+    const result = await h.sync(order);
+    const st = await serviceTitanState(h, order.id);
+    expect(st.jobs.map((job) => job.businessUnitId).sort()).toEqual([
+      SEED_IDS.businessUnits.hvac,
+      SEED_IDS.businessUnits.plumbing,
+    ]);
+    const totals = st.invoices.map((invoice) => Number(invoice.total));
+    expect(totals.reduce((a, b) => a + b, 0).toFixed(2)).toBe(order.total);
+    expect(st.payments).toHaveLength(1);
+    expect(st.payments[0]?.total).toBe(order.total);
+    expect(st.payments[0]?.appliedTo).toHaveLength(2);
+    expect(st.invoices.every((invoice) => invoice.balance === '0.00')).toBe(true);
+    expect(result.jobs).toHaveLength(2);
+  });
+
+  it('records an order whose kind is switched off as skipped and pushes nothing', async () => {
+    await h.useSettings((s) => {
+      if (s.products) s.products.enabled = false;
+    });
+    const order = sampleOrder({ id: nextId() });
+    const result = await h.sync(order);
+    expect(result.status).toBe('skipped');
+    expect((await h.orderRow(order.id))?.status).toBe('skipped');
+    const requests = await h.requests();
+    expect(
+      Object.keys(requests.byRoute).filter(
+        (route) => !route.startsWith('GET') && route !== 'POST /connect/token',
+      ),
+    ).toEqual([]);
+  });
+
+  it('parks a service order when arrival windows are on but none is active, and completes after one is added', async () => {
+    await h.patchEntity('arrival-windows', SEED_IDS.arrivalWindows.morning, { active: false });
+    await h.patchEntity('arrival-windows', SEED_IDS.arrivalWindows.afternoon, { active: false });
+    const order = sampleOrder({ id: nextId(), kind: 'service' });
+    await h.receive(order);
+    const handle = await h.start(order.id, 'service');
+    const parked = await waitFor(
+      () => handle.query(statusQuery),
+      (s) => s.status === 'needs_attention',
+    );
+    expect(parked.lastError?.type).toBe('ARRIVAL_WINDOWS_NOT_CONFIGURED');
+    expect(parked.lastError?.message).toMatch(/no active arrival window/);
+    expect((await h.orderRow(order.id))?.lastError).toMatch(/Arrival windows are switched on/);
+
+    await h.st.dispatch.arrivalWindows.create({
+      start: '09:00',
+      duration: '03:00',
+      businessUnitIds: [SEED_IDS.businessUnits.plumbing],
+    });
+    await handle.signal('retry');
+    await handle.result();
+    const st = await serviceTitanState(h, order.id);
+    expect(st.jobs).toHaveLength(1);
+    expect(st.appointments[0]?.arrivalWindowStart).toMatch(/^2026-12-10T15:00:00/);
+  });
 });
 
-async function waitFor<T>(
+export async function waitFor<T>(
   read: () => Promise<T>,
   done: (value: T) => boolean,
   timeoutMs = 60_000,

@@ -139,7 +139,7 @@ export async function createOrderSyncHarness(name: string) {
     async sync(input: OrderInput): Promise<OrderSyncResult> {
       const order = await harness.receive(input);
       const handle = await harness.start(order.id, orderKind(order));
-      return handle.result();
+      return resultOrStatus(handle);
     },
 
     async orderRow(orderId: string) {
@@ -172,6 +172,29 @@ export async function createOrderSyncHarness(name: string) {
     },
   };
   return harness;
+}
+
+/**
+ * The workflow's result, or — when it is parked or stuck — a failure that shows its `status` query,
+ * so a failing test says which step stopped and why instead of timing out silently.
+ */
+export async function resultOrStatus<T>(handle: WorkflowHandle, timeoutMs = 45_000): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(async () => {
+      const status = await handle.query('status').catch((error: unknown) => String(error));
+      reject(
+        new Error(
+          `workflow ${handle.workflowId} did not finish in ${timeoutMs} ms; status: ${JSON.stringify(status, null, 2)}`,
+        ),
+      );
+    }, timeoutMs);
+  });
+  try {
+    return (await Promise.race([handle.result(), timeout])) as T;
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 export type OrderSyncHarness = Awaited<ReturnType<typeof createOrderSyncHarness>>;
