@@ -4,6 +4,7 @@ import { SEED_IDS } from '../servicetitan/sandbox/seed.js';
 import { statusQuery } from '../workflows/definitions.js';
 import { createOrderSyncHarness, type OrderSyncHarness } from './helpers/order-sync-harness.js';
 import { serviceTitanState } from './helpers/servicetitan-state.js';
+import { waitFor } from './helpers/wait-for.js';
 
 let h: OrderSyncHarness;
 let n = 0;
@@ -245,18 +246,3 @@ describe('OrderSyncWorkflow', () => {
     expect(st.appointments[0]?.arrivalWindowStart).toMatch(/^2026-12-10T15:00:00/);
   });
 });
-
-export async function waitFor<T>(
-  read: () => Promise<T>,
-  done: (value: T) => boolean,
-  timeoutMs = 60_000,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await read();
-    if (done(value)) return value;
-    if (Date.now() > deadline)
-      throw new Error(`condition not met in ${timeoutMs} ms; last value: ${JSON.stringify(value)}`);
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-}
