@@ -149,6 +149,7 @@ export class ServiceTitanHttp {
     let refreshedAfter401 = false;
     let rateLimitRetries = 0;
     let networkRetried = false;
+    let readRetries = 0;
 
     for (let attempt = 1; ; attempt += 1) {
       spec.signal?.throwIfAborted();
@@ -207,6 +208,15 @@ export class ServiceTitanHttp {
         continue;
       }
 
+      if (spec.method === 'GET' && status >= 500 && readRetries < MAX_READ_RETRIES) {
+        // A read cannot duplicate anything: a short in-place retry is far cheaper than failing the
+        // whole activity (which would redo every call before this one).
+        readRetries += 1;
+        logger?.warn({ operation, attempt, status }, 'ServiceTitan GET failed with a server error; retrying');
+        await delay(READ_RETRY_BASE_MS * 2 ** (readRetries - 1));
+        continue;
+      }
+
       const retryAfterMs =
         status === 429
           ? (parseRetryAfter(response.headers.get('retry-after')) ?? DEFAULT_RETRY_AFTER_MS)
@@ -236,6 +246,11 @@ export class ServiceTitanHttp {
     }
   }
 }
+
+/** In-place retries of a GET answered with a 5xx, with backoff from READ_RETRY_BASE_MS. */
+const MAX_READ_RETRIES = 2;
+const READ_RETRY_BASE_MS = 200;
+const delay = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 const INVALID_JSON = Symbol('invalid-json');
 

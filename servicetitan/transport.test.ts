@@ -225,8 +225,9 @@ describe('failures', () => {
       traceId: 'tr-1',
       errors: { CampaignId: ['Campaign is required'] },
     };
+    // A GET gets two quick in-place retries on a 5xx before the error surfaces.
     const st = scriptedFetch((_, index) =>
-      index === 0 ? reply(503, 'Service Unavailable') : reply(400, body),
+      index <= 2 ? reply(503, 'Service Unavailable') : reply(400, body),
     );
     const c = client(st.fetch);
     await expect(c.jpm.jobTypes.list()).rejects.toMatchObject({
@@ -240,6 +241,23 @@ describe('failures', () => {
     expect(error.plainMessage).toBe(
       'ServiceTitan rejected the job types: CampaignId — Campaign is required (trace tr-1)',
     );
+  });
+
+  it('retries a read answered with a server error in place, and never a write', async () => {
+    const reads = scriptedFetch((_, index) =>
+      index === 0
+        ? reply(502, 'Bad Gateway')
+        : reply(200, { page: 1, pageSize: 50, hasMore: false, data: [] }),
+    );
+    await expect(client(reads.fetch).jpm.jobTypes.list()).resolves.toMatchObject({ data: [] });
+    expect(reads.apiCalls).toHaveLength(2);
+
+    const writes = scriptedFetch(() => reply(503, 'Service Unavailable'));
+    await expect(client(writes.fetch).jpm.jobs.cancel(1, { reasonId: 2, memo: 'x' })).rejects.toMatchObject({
+      kind: 'transient',
+      status: 503,
+    });
+    expect(writes.apiCalls).toHaveLength(1);
   });
 
   it('times out every call and calls it transient', async () => {
