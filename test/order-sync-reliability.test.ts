@@ -2,6 +2,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { sampleOrder } from '../domain/sample-order.js';
 import { SEED_IDS } from '../servicetitan/sandbox/seed.js';
 import { type OrderSyncResult, statusQuery } from '../workflows/definitions.js';
+import { recordHistory } from './helpers/histories.js';
 import {
   createOrderSyncHarness,
   type OrderSyncHarness,
@@ -163,6 +164,7 @@ describe('OrderSyncWorkflow saga and parking', () => {
     expect(result.status).toBe('synced');
     const st = await expectExactlyOnce(order.id, order.total);
     expect(st.jobs[0]?.jobStatus).toBe('Scheduled');
+    await recordHistory(handle, 'order-sync-saga-compensated-then-retried');
     expect((await h.orderRow(order.id))?.status).toBe('synced');
   });
 

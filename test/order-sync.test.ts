@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { sampleOrder } from '../domain/sample-order.js';
 import { SEED_IDS } from '../servicetitan/sandbox/seed.js';
-import { statusQuery } from '../workflows/definitions.js';
+import { orderSyncWorkflowId, statusQuery } from '../workflows/definitions.js';
+import { recordHistory } from './helpers/histories.js';
 import { createOrderSyncHarness, type OrderSyncHarness } from './helpers/order-sync-harness.js';
 import { serviceTitanState } from './helpers/servicetitan-state.js';
 import { waitFor } from './helpers/wait-for.js';
@@ -70,6 +71,10 @@ describe('OrderSyncWorkflow', () => {
       assetAccount: 'Inventory',
     });
 
+    await recordHistory(
+      h.client.workflow.getHandle(orderSyncWorkflowId(h.tenantId, order.id)),
+      'order-sync-new-customer',
+    );
     const row = await h.orderRow(order.id);
     expect(row).toMatchObject({
       status: 'synced',
@@ -135,6 +140,7 @@ describe('OrderSyncWorkflow', () => {
     await handle.signal('resolveCustomer', { customerId: SEED_IDS.customers.mariaGarcia });
     const result = await handle.result();
     expect(result.customerId).toBe(SEED_IDS.customers.mariaGarcia);
+    await recordHistory(handle, 'order-sync-ambiguous-customer-resolved');
     const st = await serviceTitanState(h, order.id);
     expect(st.createdCustomers).toBe(0);
     expect(st.locations).toHaveLength(1); // a new location at the order's address, under Maria
@@ -233,6 +239,15 @@ describe('OrderSyncWorkflow', () => {
     expect(parked.lastError?.type).toBe('ARRIVAL_WINDOWS_NOT_CONFIGURED');
     expect(parked.lastError?.message).toMatch(/no active arrival window/);
     expect((await h.orderRow(order.id))?.lastError).toMatch(/Arrival windows are switched on/);
+    // What an operator sees in the Temporal UI for the parked order.
+    const described = await handle.describe();
+    expect(described.searchAttributes).toMatchObject({
+      TenantId: [h.tenantId],
+      OrderId: [order.id],
+      OrderKind: ['service'],
+      SyncStatus: ['needs_attention'],
+    });
+    expect(described.memo).toMatchObject({ orderNumber: order.number, customerName: 'Jane Doe' });
 
     await h.st.dispatch.arrivalWindows.create({
       start: '09:00',
@@ -244,5 +259,6 @@ describe('OrderSyncWorkflow', () => {
     const st = await serviceTitanState(h, order.id);
     expect(st.jobs).toHaveLength(1);
     expect(st.appointments[0]?.arrivalWindowStart).toMatch(/^2026-12-10T15:00:00/);
+    await recordHistory(handle, 'order-sync-parked-then-retried');
   });
 });

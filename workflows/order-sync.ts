@@ -1,5 +1,6 @@
 import {
   ActivityFailure,
+  type ActivityOptions,
   ApplicationFailure,
   CancellationScope,
   condition,
@@ -29,7 +30,7 @@ import { OrderIdKey, OrderKindKey, SyncStatusKey, TenantIdKey } from './search-a
  * forever: nobody should be paged for it. Permanent failures (the error types of domain/sync-errors)
  * are not retried; the workflow parks the order for an operator instead.
  */
-const activities = proxyActivities<OrderSyncActivities>({
+const activityOptions: ActivityOptions = {
   startToCloseTimeout: '2 minutes',
   retry: {
     initialInterval: '1 second',
@@ -37,7 +38,22 @@ const activities = proxyActivities<OrderSyncActivities>({
     maximumInterval: '2 minutes',
     nonRetryableErrorTypes: [...permanentSyncErrorTypes],
   },
-});
+};
+const activities = proxyActivities<OrderSyncActivities>(activityOptions);
+
+type ActivityName = keyof OrderSyncActivities;
+
+/** Calls an activity with a one-line summary the Temporal UI shows in the event history. */
+function run<K extends ActivityName>(
+  name: K,
+  summary: string,
+  input: Parameters<OrderSyncActivities[K]>[0],
+): ReturnType<OrderSyncActivities[K]> {
+  const activity = activities[name] as unknown as {
+    executeWithOptions(options: ActivityOptions, args: unknown[]): ReturnType<OrderSyncActivities[K]>;
+  };
+  return activity.executeWithOptions({ ...activityOptions, summary }, [input]);
+}
 
 class ParkRequest {
   constructor(
@@ -95,7 +111,7 @@ export async function orderSyncWorkflow(input: OrderSyncInput): Promise<OrderSyn
   const setStatus = async (status: SyncStatus, error: { type: string; message: string } | null = null) => {
     state.status = status;
     upsertSearchAttributes([{ key: SyncStatusKey, value: status }]);
-    await activities.setOrderStatus({ ...ref, status, error });
+    await run('setOrderStatus', `Mark the order ${status}`, { ...ref, status, error });
   };
 
   upsertSearchAttributes([
@@ -107,7 +123,7 @@ export async function orderSyncWorkflow(input: OrderSyncInput): Promise<OrderSyn
   /** One full pass over the steps. Compensations of entities this product created are pushed LIFO. */
   async function syncOnce(compensations: Array<() => Promise<void>>): Promise<OrderSyncResult> {
     step('settings', { state: 'running' });
-    const plan: SyncPlan = await activities.loadSyncPlan(ref);
+    const plan: SyncPlan = await run('loadSyncPlan', 'Load the order and the current settings', ref);
     step('settings', { state: 'done', detail: describePlan(plan) });
     upsertSearchAttributes([{ key: OrderKindKey, value: plan.orderKind }]);
     upsertMemo({ orderNumber: plan.orderNumber, customerName: plan.customerName });
@@ -117,7 +133,7 @@ export async function orderSyncWorkflow(input: OrderSyncInput): Promise<OrderSyn
     await setStatus('syncing');
 
     step('customer', { state: 'running' });
-    const customer = await activities.resolveCustomer({
+    const customer = await run('resolveCustomer', `Find or create the customer ${plan.customerName}`, {
       ...ref,
       createCustomers: plan.createCustomers,
       choice: customerChoice,
@@ -135,7 +151,7 @@ export async function orderSyncWorkflow(input: OrderSyncInput): Promise<OrderSyn
     });
 
     step('location', { state: 'running' });
-    const location = await activities.ensureLocation({
+    const location = await run('ensureLocation', 'Find or create the service location', {
       ...ref,
       customerId: customer.customerId,
       knownLocationId: customer.locationId,
@@ -152,11 +168,15 @@ export async function orderSyncWorkflow(input: OrderSyncInput): Promise<OrderSyn
     for (const kindPlan of plan.kinds) {
       const { kind, settings } = kindPlan;
       step(`pricebook:${kind}`, { state: 'running' });
-      const { skuIdsByLine } = await activities.ensurePricebookItems({ ...ref, kind, settings });
+      const { skuIdsByLine } = await run('ensurePricebookItems', `Put the ${kind} lines in the pricebook`, {
+        ...ref,
+        kind,
+        settings,
+      });
       step(`pricebook:${kind}`, { state: 'done', ids: skuIdsByLine });
 
       step(`job:${kind}`, { state: 'running' });
-      const job = await activities.createJob({
+      const job = await run('createJob', `Create the ${kind} job for order #${plan.orderNumber}`, {
         ...ref,
         kind,
         settings,
@@ -166,7 +186,7 @@ export async function orderSyncWorkflow(input: OrderSyncInput): Promise<OrderSyn
       });
       if (job.createdByUs) {
         compensations.unshift(async () => {
-          await activities.cancelJob({
+          await run('cancelJob', `Cancel ${kind} job ${job.jobId} (compensation)`, {
             ...ref,
             kind,
             jobId: job.jobId,
@@ -184,21 +204,33 @@ export async function orderSyncWorkflow(input: OrderSyncInput): Promise<OrderSyn
       step(`invoice:${kind}`, { state: 'running' });
       // Registered before the call: a permanent failure inside buildInvoice may leave items behind.
       compensations.unshift(async () => {
-        await activities.removeInvoiceItems({ ...ref, kind, invoiceId: job.invoiceId });
+        await run(
+          'removeInvoiceItems',
+          `Remove this order's items from invoice ${job.invoiceId} (compensation)`,
+          {
+            ...ref,
+            kind,
+            invoiceId: job.invoiceId,
+          },
+        );
         step(`invoice:${kind}`, {
           state: 'compensated',
           ids: { invoiceId: job.invoiceId },
           detail: 'items removed',
         });
       });
-      const invoice = await activities.buildInvoice({
-        ...ref,
-        kind,
-        invoiceId: job.invoiceId,
-        skuIdsByLine,
-        taxShare: kindPlan.taxShare,
-        expectedTotal: kindPlan.expectedTotal,
-      });
+      const invoice = await run(
+        'buildInvoice',
+        `Add the ${kind} lines to invoice ${job.invoiceId}, expecting ${kindPlan.expectedTotal}`,
+        {
+          ...ref,
+          kind,
+          invoiceId: job.invoiceId,
+          skuIdsByLine,
+          taxShare: kindPlan.taxShare,
+          expectedTotal: kindPlan.expectedTotal,
+        },
+      );
       step(`invoice:${kind}`, {
         state: 'done',
         ids: { invoiceId: invoice.invoiceId },
@@ -209,7 +241,7 @@ export async function orderSyncWorkflow(input: OrderSyncInput): Promise<OrderSyn
     }
 
     step('payment', { state: 'running' });
-    const payment = await activities.recordPayment({
+    const payment = await run('recordPayment', `Record the payment of ${plan.paymentAmount}`, {
       ...ref,
       customerId: customer.customerId,
       paymentTypeId: plan.paymentTypeId,
@@ -225,7 +257,7 @@ export async function orderSyncWorkflow(input: OrderSyncInput): Promise<OrderSyn
         plan.subscriptionId ? k.settings.tags.subscriptionTagTypeId : k.settings.tags.oneTimeTagTypeId,
       )
       .filter((id): id is number => typeof id === 'number');
-    await activities.applyTags({
+    await run('applyTags', 'Tag the customer and location', {
       ...ref,
       customerId: customer.customerId,
       locationId: location.locationId,
