@@ -227,6 +227,28 @@ describe('PUT and GET /api/tenants/{tenantId}', () => {
     );
   });
 
+  it('says ENCRYPTION_KEY is wrong when the stored secrets cannot be decrypted, and refuses webhooks with 503 meanwhile', async () => {
+    const webhookSecret = newWebhookSecret();
+    const { tenantId } = await createTenant({ webhookSecret });
+    const otherKey = await createTestApp({
+      db: database.db,
+      secrets: createSecretBox(randomBytes(32)),
+      client: await unreachableTemporalClient(),
+      taskQueue: 'unused',
+    });
+    try {
+      const shown = await otherKey.app.inject(authorized({ method: 'GET', url: `/api/tenants/${tenantId}` }));
+      expect(shown.statusCode).toBe(500);
+      expect(shown.json().detail).toMatch(/ENCRYPTION_KEY is not the key the secrets were saved with/);
+      const webhook = await otherKey.app.inject(
+        delivery(webhookSecret, orderPaidEvent(tenantId, { id: 'ord_key' })),
+      );
+      expect(webhook.statusCode).toBe(503);
+    } finally {
+      await otherKey.close();
+    }
+  });
+
   it('answers 404 for an unknown tenant and 400 for an id that cannot be a tenant id', async () => {
     expect((await get('/api/tenants/nobody-here')).statusCode).toBe(404);
     expect((await get('/api/tenants/has:colon')).statusCode).toBe(400);

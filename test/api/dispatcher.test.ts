@@ -285,19 +285,21 @@ describe('while Temporal is down', () => {
 describe('under load', () => {
   it('100 concurrent deliveries of 20 distinct orders, to two API processes, start exactly 20 workflows', async () => {
     const queue = taskQueueFor('api dispatcher load');
-    const { tenantId, webhookSecret } = await seedTenant(database.db, secrets, {
+    // A database of its own, so only the two "processes" below dispatch these events.
+    const load = await freshDatabase();
+    const { tenantId, webhookSecret } = await seedTenant(load.db, secrets, {
       settings: sandboxSettings(),
     });
     // Two "processes": separate apps and dispatchers over the same database.
     const first = await createTestApp({
-      db: database.db,
+      db: load.db,
       secrets,
       client: temporal.client,
       taskQueue: queue,
       dispatcher: {},
     });
     const second = await createTestApp({
-      db: database.db,
+      db: load.db,
       secrets,
       client: temporal.client,
       taskQueue: queue,
@@ -321,18 +323,17 @@ describe('under load', () => {
 
       await eventually(
         async () => {
-          const pending = await database.db
-            .select()
-            .from(webhookInbox)
-            .where(eq(webhookInbox.status, 'pending'));
+          const pending = await load.db.select().from(webhookInbox).where(eq(webhookInbox.status, 'pending'));
           return pending.filter((row) => row.tenantId === tenantId).length === 0;
         },
         'every event to be dispatched',
         60_000,
       );
-      const rows = await database.db.select().from(webhookInbox).where(eq(webhookInbox.tenantId, tenantId));
+      const rows = await load.db.select().from(webhookInbox).where(eq(webhookInbox.tenantId, tenantId));
       expect(rows).toHaveLength(60);
       expect(rows.every((row) => row.status === 'dispatched')).toBe(true);
+      // Each event was claimed and dispatched once, by one of the two processes.
+      expect(rows.every((row) => row.attempts === 1)).toBe(true);
 
       expect(await countWorkflows(`TaskQueue = "${queue}"`, 20)).toBe(20);
       for (let order = 0; order < 20; order += 1) {
@@ -345,6 +346,7 @@ describe('under load', () => {
       await first.close();
       await second.close();
       await terminateWorkflowsOn(temporal.client, [queue]);
+      await load.drop();
     }
   });
 });

@@ -313,6 +313,8 @@ describe('validation', () => {
     const response = await api.app.inject(delivery(secret, huge));
     expect(response.statusCode).toBe(413);
     expect(response.headers['content-type']).toMatch(/^application\/problem\+json/);
+    const rejected = await api.metrics.webhooksRejected.get();
+    expect(rejected.values.find((v) => v.labels.reason === 'too_large')?.value).toBe(1);
   });
 });
 
