@@ -35,6 +35,8 @@ export interface SyncPlan {
   createCustomers: boolean;
   createLocations: boolean;
   subscriptionId: string | null;
+  /** Set for a subscription cycle's order: its payment waits for the store's renewal charge. */
+  subscriptionCycle: number | null;
 }
 
 export type ResolveCustomerResult =
@@ -100,4 +102,44 @@ export interface OrderSyncActivities {
   cancelJob(input: OrderRef & { kind: LineKind; jobId: number; reason: string }): Promise<void>;
   /** Saga: removes the invoice items this product added for the order's lines of that kind. */
   removeInvoiceItems(input: OrderRef & { kind: LineKind; invoiceId: number }): Promise<{ removed: number }>;
+}
+
+/** What SubscriptionWorkflow needs to plan its cycles, read from the first order and the settings. */
+export interface SubscriptionPlan {
+  firstOrderId: string;
+  orderNumber: string;
+  customerName: string;
+  timeZone: string;
+  anchorDate: string;
+  interval: 'week' | 'month' | 'year';
+  intervalCount: number;
+  leadDays: number;
+  renewalGraceDays: number;
+}
+
+/** Lines or service address the store changed for the cycles still to come. */
+export interface SubscriptionOverrides {
+  lines?: unknown[];
+  serviceAddress?: unknown;
+}
+
+export interface SubscriptionActivities {
+  loadSubscription(input: { tenantId: string; subscriptionId: string }): Promise<SubscriptionPlan>;
+  /** Stores cycle `cycle`'s order (the subscription's current lines and address, on the cycle date). */
+  prepareCycleOrder(input: {
+    tenantId: string;
+    subscriptionId: string;
+    firstOrderId: string;
+    cycle: number;
+    date: string;
+    overrides: SubscriptionOverrides;
+  }): Promise<{ orderId: string; total: string }>;
+  /** Records the store's renewal charge as the cycle's payment, split across the cycle's invoices. */
+  recordCyclePayment(input: {
+    tenantId: string;
+    orderId: string;
+    renewal: { paymentId: string; amount: string; chargedAt: string };
+    invoices: Array<{ invoiceId: number; amount: string }>;
+  }): Promise<{ paymentId: number }>;
+  cancelJob: OrderSyncActivities['cancelJob'];
 }

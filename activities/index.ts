@@ -1,4 +1,4 @@
-import type { OrderSyncActivities } from './contracts.js';
+import type { OrderSyncActivities, SubscriptionActivities } from './contracts.js';
 import { createCustomerActivities } from './customers.js';
 import type { ActivityDeps } from './deps.js';
 import { mapFailures } from './failures.js';
@@ -8,12 +8,15 @@ import { createLocationActivities } from './locations.js';
 import { createOrderActivities } from './orders.js';
 import { createPaymentActivities } from './payments.js';
 import { createPricebookActivities } from './pricebook.js';
+import { createSubscriptionActivities } from './subscriptions.js';
 import { createTagActivities } from './tags.js';
 
 export type { ActivityDeps } from './deps.js';
 
 /** What each activity does, in words operators read in failure messages. */
-const doing: Record<keyof OrderSyncActivities, string> = {
+type AllActivities = OrderSyncActivities & SubscriptionActivities;
+
+const doing: Record<keyof AllActivities, string> = {
   loadSyncPlan: 'Loading the order and its settings',
   setOrderStatus: 'Recording the order status',
   resolveCustomer: 'Finding or creating the ServiceTitan customer',
@@ -25,14 +28,18 @@ const doing: Record<keyof OrderSyncActivities, string> = {
   applyTags: 'Tagging the customer and location',
   cancelJob: 'Canceling the job (compensation)',
   removeInvoiceItems: 'Removing invoice items (compensation)',
+  loadSubscription: 'Loading the subscription plan',
+  prepareCycleOrder: "Preparing the subscription cycle's order",
+  recordCyclePayment: "Recording the renewal as the cycle's payment",
 };
 
 /**
- * Every OrderSyncWorkflow activity, built from injected dependencies and wrapped so ServiceTitan
- * failures become retryable or non-retryable Temporal failures with plain-language messages.
+ * Every activity of OrderSyncWorkflow and SubscriptionWorkflow, built from injected dependencies and
+ * wrapped so ServiceTitan failures become retryable or non-retryable Temporal failures with
+ * plain-language messages.
  */
-export function createOrderSyncActivities(deps: ActivityDeps): OrderSyncActivities {
-  const raw: OrderSyncActivities = {
+export function createOrderSyncActivities(deps: ActivityDeps): AllActivities {
+  const raw: AllActivities = {
     ...createOrderActivities(deps),
     ...createCustomerActivities(deps),
     ...createLocationActivities(deps),
@@ -41,6 +48,7 @@ export function createOrderSyncActivities(deps: ActivityDeps): OrderSyncActiviti
     ...createInvoiceActivities(deps),
     ...createPaymentActivities(deps),
     ...createTagActivities(deps),
+    ...createSubscriptionActivities(deps),
   };
   const wrapped = {} as Record<string, unknown>;
   for (const [name, fn] of Object.entries(raw) as Array<
@@ -48,5 +56,5 @@ export function createOrderSyncActivities(deps: ActivityDeps): OrderSyncActiviti
   >) {
     wrapped[name] = (input: never) => mapFailures(doing[name], () => fn(input));
   }
-  return wrapped as unknown as OrderSyncActivities;
+  return wrapped as unknown as AllActivities;
 }

@@ -1,4 +1,4 @@
-import { recordOrderStep, updateOrderStatus } from '../db/orders.js';
+import { loadOrderRow, recordOrderStep, updateOrderStatus } from '../db/orders.js';
 import { loadTenant } from '../db/tenants.js';
 import { addMoney } from '../domain/money.js';
 import { customerDisplayName } from '../domain/names.js';
@@ -68,6 +68,7 @@ export function createOrderActivities(
         createCustomers: settings.customers.createCustomers,
         createLocations: settings.customers.createLocations,
         subscriptionId: order.subscription?.id ?? null,
+        subscriptionCycle: await cycleNumber(deps, tenantId, orderId),
       };
     },
 
@@ -79,4 +80,11 @@ export function createOrderActivities(
       });
     },
   };
+}
+
+/** A cycle order carries `cycleOf` (written by prepareCycleOrder); first orders do not. */
+async function cycleNumber(deps: ActivityDeps, tenantId: string, orderId: string): Promise<number | null> {
+  const row = await loadOrderRow(deps.db, tenantId, orderId);
+  const cycleOf = (row?.order as { cycleOf?: { cycle?: unknown } } | undefined)?.cycleOf;
+  return typeof cycleOf?.cycle === 'number' ? cycleOf.cycle : null;
 }

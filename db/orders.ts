@@ -74,3 +74,32 @@ export async function recordOrderStep(
     })
     .where(and(eq(orders.tenantId, tenantId), eq(orders.orderId, orderId)));
 }
+
+/** The order that started a subscription: the earliest received order carrying its id. */
+export async function findSubscriptionFirstOrder(
+  db: Database,
+  tenantId: string,
+  subscriptionId: string,
+): Promise<OrderRow | undefined> {
+  const [row] = await db
+    .select()
+    .from(orders)
+    .where(
+      and(
+        eq(orders.tenantId, tenantId),
+        sql`${orders.order}->'subscription'->>'id' = ${subscriptionId}`,
+        sql`coalesce(${orders.order}->>'cycleOf', '') = ''`,
+      ),
+    )
+    .orderBy(orders.createdAt)
+    .limit(1);
+  return row;
+}
+
+/** Replaces the stored order document (a subscription cycle's order learns its renewal charge). */
+export async function replaceOrderDocument(db: Database, tenantId: string, orderId: string, order: unknown) {
+  await db
+    .update(orders)
+    .set({ order, updatedAt: new Date() })
+    .where(and(eq(orders.tenantId, tenantId), eq(orders.orderId, orderId)));
+}

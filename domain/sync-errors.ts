@@ -15,6 +15,8 @@ export const SyncErrorType = {
   LocationNotFound: 'LOCATION_NOT_FOUND',
   ArrivalWindowsNotConfigured: 'ARRIVAL_WINDOWS_NOT_CONFIGURED',
   InvoiceTotalMismatch: 'INVOICE_TOTAL_MISMATCH',
+  RenewalAmountMismatch: 'RENEWAL_AMOUNT_MISMATCH',
+  SubscriptionNotFound: 'SUBSCRIPTION_NOT_FOUND',
 } as const;
 export type SyncErrorType = (typeof SyncErrorType)[keyof typeof SyncErrorType];
 

@@ -11,6 +11,11 @@ export const orderSyncWorkflowId = (tenantId: string, orderId: string) => `order
 export interface OrderSyncInput {
   tenantId: string;
   orderId: string;
+  /**
+   * A subscription cycle's order: its job and invoice are built ahead of the cycle date, and its
+   * payment is recorded later, when the store's renewal charge arrives.
+   */
+  deferPayment?: boolean;
 }
 
 export { type CustomerChoice, customerChoiceSchema } from '../domain/customer-choice.js';
@@ -38,7 +43,8 @@ export interface OrderSyncResult {
   status: 'synced' | 'skipped';
   customerId?: number;
   locationId?: number;
-  jobs: Array<{ kind: string; jobId: number; invoiceId: number }>;
+  /** Per kind: the job, its invoice and what the invoice totals. */
+  jobs: Array<{ kind: string; jobId: number; invoiceId: number; total: string }>;
   paymentId?: number;
 }
 

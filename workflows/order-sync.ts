@@ -1,3 +1,4 @@
+import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import {
   ActivityFailure,
   type ActivityOptions,
@@ -5,8 +6,11 @@ import {
   CancellationScope,
   condition,
   log,
+  ParentClosePolicy,
+  patched,
   proxyActivities,
   setHandler,
+  startChild,
   upsertMemo,
   upsertSearchAttributes,
 } from '@temporalio/workflow';
@@ -23,7 +27,18 @@ import {
   retrySignal,
   statusQuery,
 } from './definitions.js';
-import { OrderIdKey, OrderKindKey, SyncStatusKey, TenantIdKey } from './search-attributes.js';
+import {
+  OrderIdKey,
+  OrderKindKey,
+  SubscriptionIdKey,
+  SyncStatusKey,
+  TenantIdKey,
+} from './search-attributes.js';
+import {
+  SUBSCRIPTION_WORKFLOW,
+  type SubscriptionInput,
+  subscriptionWorkflowId,
+} from './subscription-definitions.js';
 
 /**
  * Transient ServiceTitan trouble (429, 5xx, timeouts, token expiry) retries here with backoff,
@@ -236,18 +251,26 @@ export async function orderSyncWorkflow(input: OrderSyncInput): Promise<OrderSyn
         ids: { invoiceId: invoice.invoiceId },
         detail: `total ${invoice.total}`,
       });
-      jobs.push({ kind, jobId: job.jobId, invoiceId: job.invoiceId });
+      jobs.push({ kind, jobId: job.jobId, invoiceId: job.invoiceId, total: invoice.total });
       splits.push({ kind, invoiceId: job.invoiceId, amount: kindPlan.expectedTotal });
     }
 
-    step('payment', { state: 'running' });
-    const payment = await run('recordPayment', `Record the payment of ${plan.paymentAmount}`, {
-      ...ref,
-      customerId: customer.customerId,
-      paymentTypeId: plan.paymentTypeId,
-      splits,
-    });
-    step('payment', { state: 'done', ids: { paymentId: payment.paymentId } });
+    let paymentId: number | undefined;
+    // A retry started from the API does not know it syncs a cycle order; the plan does.
+    const deferPayment = input.deferPayment || plan.subscriptionCycle !== null;
+    if (deferPayment) {
+      step('payment', { state: 'pending', detail: 'recorded when the store charges the renewal' });
+    } else {
+      step('payment', { state: 'running' });
+      const payment = await run('recordPayment', `Record the payment of ${plan.paymentAmount}`, {
+        ...ref,
+        customerId: customer.customerId,
+        paymentTypeId: plan.paymentTypeId,
+        splits,
+      });
+      paymentId = payment.paymentId;
+      step('payment', { state: 'done', ids: { paymentId } });
+    }
     // From here the order is complete in ServiceTitan: later failures park it without undoing revenue.
     compensations.length = 0;
 
@@ -265,12 +288,20 @@ export async function orderSyncWorkflow(input: OrderSyncInput): Promise<OrderSyn
     });
     step('tags', { state: 'done', ids: { tagTypeIds } });
 
+    if (plan.subscriptionId && !deferPayment && patched('start-subscription-child')) {
+      await startSubscription(tenantId, plan.subscriptionId, orderId);
+      step('subscription', {
+        state: 'done',
+        detail: `cycles continue in ${subscriptionWorkflowId(tenantId, plan.subscriptionId)}`,
+      });
+    }
+
     return {
       status: 'synced',
       customerId: customer.customerId,
       locationId: location.locationId,
       jobs,
-      paymentId: payment.paymentId,
+      ...(paymentId !== undefined ? { paymentId } : {}),
     };
   }
 
@@ -325,6 +356,32 @@ export async function orderSyncWorkflow(input: OrderSyncInput): Promise<OrderSyn
     log.warn('Order parked for attention', { type: park.type, message: park.message });
     await condition(() => retryRequested);
     state.waitingFor = null;
+  }
+}
+
+/**
+ * The subscription keeps producing a job every cycle after this order: its workflow outlives this
+ * one (ABANDON). A subscription already running (a redelivery, or a renewal that arrived first and
+ * started it) is left as it is.
+ */
+async function startSubscription(
+  tenantId: string,
+  subscriptionId: string,
+  firstOrderId: string,
+): Promise<void> {
+  try {
+    await startChild(SUBSCRIPTION_WORKFLOW, {
+      workflowId: subscriptionWorkflowId(tenantId, subscriptionId),
+      args: [{ tenantId, subscriptionId, firstOrderId } satisfies SubscriptionInput],
+      parentClosePolicy: ParentClosePolicy.ABANDON,
+      typedSearchAttributes: [
+        { key: TenantIdKey, value: tenantId },
+        { key: SubscriptionIdKey, value: subscriptionId },
+        { key: SyncStatusKey, value: 'syncing' },
+      ],
+    });
+  } catch (error) {
+    if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;
   }
 }
 

@@ -1,6 +1,11 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import type { WorkflowHandle } from '@temporalio/client';
-import { bundleWorkflowCode, Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import type { Client, WorkflowHandle } from '@temporalio/client';
+import {
+  bundleWorkflowCode,
+  type NativeConnection,
+  Worker,
+  type WorkflowBundleWithSourceMap,
+} from '@temporalio/worker';
 import { createOrderSyncActivities } from '../../activities/index.js';
 import { insertReceivedOrder, loadOrderRow } from '../../db/orders.js';
 import { createSecretBox } from '../../db/secret-box.js';
@@ -38,11 +43,17 @@ export function productionBundle(): Promise<WorkflowBundleWithSourceMap> {
  * a private Postgres database, a worker with the production workflows and activities on a task
  * queue of the file's own, a tenant connected to the sandbox, and a client to check ServiceTitan.
  */
-export async function createOrderSyncHarness(name: string) {
+export interface TemporalConnections {
+  client: Client;
+  nativeConnection: NativeConnection;
+  close(): Promise<void>;
+}
+
+export async function createOrderSyncHarness(name: string, options: { temporal?: TemporalConnections } = {}) {
   const sandbox = await startSandbox({ port: 0 });
   const database = await freshDatabase();
   const secrets = createSecretBox(randomBytes(32));
-  const temporal = await connectToDevServer();
+  const temporal: TemporalConnections = options.temporal ?? (await connectToDevServer());
   const taskQueue = taskQueueFor(name);
   const tenantId = `t-${randomUUID().slice(0, 8)}`;
   const connection = {

@@ -1,8 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { Client, Connection } from '@temporalio/client';
+import { temporal } from '@temporalio/proto';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
 import { inject } from 'vitest';
+import { allSearchAttributes } from '../../workflows/search-attributes.js';
 
 let runtimeInstalled = false;
 
@@ -45,5 +47,18 @@ export async function connectToDevServer() {
 /** A time-skipping environment (Java test server) of the caller's own: time is global to it. */
 export async function createTimeSkippingEnvironment(): Promise<TestWorkflowEnvironment> {
   installQuietRuntime();
-  return TestWorkflowEnvironment.createTimeSkipping({ server: { executable: inject('timeSkippingServer') } });
+  const env = await TestWorkflowEnvironment.createTimeSkipping({
+    server: { executable: inject('timeSkippingServer') },
+  });
+  // The Java test server knows no custom search attributes until they are registered.
+  await env.connection.operatorService.addSearchAttributes({
+    namespace: env.namespace ?? 'default',
+    searchAttributes: Object.fromEntries(
+      allSearchAttributes.map((key) => [
+        key.name,
+        temporal.api.enums.v1.IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD,
+      ]),
+    ),
+  });
+  return env;
 }
