@@ -1,5 +1,5 @@
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { cycleDate } from '../domain/cycles.js';
 import { sampleOrder } from '../domain/sample-order.js';
 import { type SubscriptionSchedule, subscriptionWorkflowId } from '../workflows/subscription-definitions.js';
@@ -11,19 +11,17 @@ let env: TestWorkflowEnvironment;
 let h: OrderSyncHarness;
 let n = 0;
 
-beforeAll(async () => {
+// Each test gets its own time-skipping server: time is global to a server, and a subscription left
+// from an earlier test would react to every later jump (one left after a cancel even stalled them).
+beforeEach(async () => {
   env = await createTimeSkippingEnvironment();
   h = await createOrderSyncHarness('subscriptions', {
     temporal: { client: env.client, nativeConnection: env.nativeConnection, close: async () => {} },
   });
 });
-afterAll(async () => {
+afterEach(async () => {
   await h?.close();
   await env?.teardown();
-});
-beforeEach(async () => {
-  await h.reset();
-  await h.useSettings(() => {});
 });
 
 const today = async () => new Date(await env.currentTimeMs()).toISOString().slice(0, 10);
@@ -111,6 +109,151 @@ describe('SubscriptionWorkflow', () => {
       expect(invoice?.balance).toBe('0.00');
     }
     console.log(`[measure] 12 monthly cycles reached ${await today()}`);
+  });
+
+  it('keeps a subscription started on the 31st on the month end, then back on the 31st', async () => {
+    const start = await today();
+    const startsAt = `${start.slice(0, 4)}-${start.slice(5, 7) === '12' ? '12' : start.slice(5, 7)}-31`;
+    const anchor = startsAt < start ? `${Number(start.slice(0, 4)) + 1}-01-31` : startsAt;
+    await advanceTo(anchor);
+    const sub = await startSubscription({ interval: 'month', intervalCount: 1, startsAt: anchor });
+    await advanceTo(cycleDate(sub.plan, 3));
+    const withJobs = (x: SubscriptionSchedule) => x.cycles.filter((c) => c.jobIds.length > 0);
+    const schedule = await waitFor(sub.schedule, (x) => withJobs(x).length >= 3);
+    const dates = schedule.cycles.filter((c) => c.cycle <= 3).map((c) => c.date);
+    expect(dates).toEqual([1, 2, 3].map((c) => cycleDate(sub.plan, c)));
+    expect(dates.some((d) => !d.endsWith('-31'))).toBe(true);
+    expect(dates.some((d) => d.endsWith('-31'))).toBe(true);
+  });
+
+  it('runs a yearly plan over five years', async () => {
+    const sub = await startSubscription({ interval: 'year', intervalCount: 1 });
+    await advanceTo(cycleDate(sub.plan, 5));
+    const withJobs = (x: SubscriptionSchedule) => x.cycles.filter((c) => c.jobIds.length > 0);
+    const schedule = await waitFor(sub.schedule, (x) => withJobs(x).length === 5);
+    expect(withJobs(schedule).map((c) => c.date)).toEqual([1, 2, 3, 4, 5].map((c) => cycleDate(sub.plan, c)));
+  });
+
+  it('creates nothing while paused across two cycles, then resumes with the next cycle', async () => {
+    const sub = await startSubscription({ interval: 'month', intervalCount: 1 });
+    await sub.handle.signal('pause');
+    await waitFor(sub.schedule, (x) => x.status === 'paused');
+    // The day after cycle 2: both cycle dates passed while paused.
+    await advanceTo(
+      new Date(Date.parse(`${cycleDate(sub.plan, 2)}T12:00:00Z`) + 86_400_000).toISOString().slice(0, 10),
+    );
+    expect((await sub.schedule()).cycles.filter((c) => c.state === 'job_created')).toHaveLength(0);
+    await sub.handle.signal('resume');
+    await advanceTo(cycleDate(sub.plan, 3));
+    const schedule = await waitFor(sub.schedule, (x) =>
+      x.cycles.some((c) => c.cycle === 3 && c.jobIds.length > 0),
+    );
+    expect(schedule.cycles.filter((c) => c.cycle <= 2).map((c) => c.state)).toEqual(['skipped', 'skipped']);
+  });
+
+  it('skips the next cycle on request and creates the one after', async () => {
+    const sub = await startSubscription({ interval: 'month', intervalCount: 3 });
+    await sub.handle.signal('skipNext');
+    await advanceTo(cycleDate(sub.plan, 2));
+    const schedule = await waitFor(sub.schedule, (x) =>
+      x.cycles.some((c) => c.cycle === 2 && c.state === 'job_created'),
+    );
+    expect(schedule.cycles.find((c) => c.cycle === 1)?.state).toBe('skipped');
+  });
+
+  it('cancels at once while waiting: no further jobs, and the job of a cycle not yet reached is canceled', async () => {
+    const sub = await startSubscription({ interval: 'month', intervalCount: 1 });
+    const date = cycleDate(sub.plan, 1);
+    // Inside the lead time: cycle 1's job exists but its date has not come.
+    const leadDay = new Date(Date.parse(`${date}T12:00:00Z`) - 3 * 86_400_000).toISOString().slice(0, 10);
+    await advanceTo(leadDay);
+    const before = await waitFor(sub.schedule, (x) =>
+      x.cycles.some((c) => c.cycle === 1 && c.state === 'job_created'),
+    );
+    const jobIds = before.cycles.find((c) => c.cycle === 1)?.jobIds ?? [];
+    await sub.handle.signal('cancel', { reason: 'moving away' });
+    // Polled rather than awaited: the time-skipping client's result() leaves time skipping locked
+    // for the tests that follow.
+    await waitFor(
+      () => sub.handle.describe(),
+      (d) => d.status.name === 'COMPLETED',
+    );
+    const result = await sub.schedule();
+    expect(result.status).toBe('canceled');
+    expect(result.cycles.find((c) => c.cycle === 1)?.state).toBe('canceled');
+    const [job] = await h.st.jpm.jobs.listAll({ ids: jobIds });
+    expect(job?.jobStatus).toBe('Canceled');
+  });
+
+  it('holds a renewal that arrives before its job, ignores a duplicate, and records one payment', async () => {
+    const sub = await startSubscription({ interval: 'month', intervalCount: 1 });
+    const renewal = (cycle: number) => ({
+      subscriptionId: sub.subscriptionId,
+      orderId: sub.order.id,
+      cycle,
+      chargedAt: `${cycleDate(sub.plan, cycle)}T12:00:00Z`,
+      payment: { id: `pay_${sub.subscriptionId}_${cycle}`, amount: sub.order.total },
+    });
+    await sub.handle.signal('renewed', renewal(1));
+    await sub.handle.signal('renewed', renewal(1));
+    await advanceTo(cycleDate(sub.plan, 1));
+    const paid = await waitFor(sub.schedule, (x) =>
+      x.cycles.some((c) => c.cycle === 1 && c.state === 'paid'),
+    );
+    await sub.handle.signal('renewed', renewal(1));
+    await advanceTo(cycleDate(sub.plan, 2));
+    await waitFor(sub.schedule, (x) => x.cycles.some((c) => c.cycle === 2 && c.state !== 'scheduled'));
+    const cycle1 = paid.cycles.find((c) => c.cycle === 1);
+    const payments = await h.st.accounting.payments.listByInvoices(cycle1?.invoiceIds ?? []);
+    expect(payments).toHaveLength(1);
+    expect(payments[0]?.memo).toContain(`pay_${sub.subscriptionId}_1`);
+  });
+
+  it('marks a cycle whose renewal never came as needing attention, and keeps going', async () => {
+    const sub = await startSubscription({ interval: 'month', intervalCount: 1 });
+    await advanceTo(cycleDate(sub.plan, 2));
+    const schedule = await waitFor(
+      sub.schedule,
+      (x: SubscriptionSchedule) =>
+        x.cycles.some((c) => c.cycle === 1 && c.state === 'needs_attention') &&
+        x.cycles.some((c) => c.cycle === 2 && c.jobIds.length > 0),
+    );
+    expect(schedule.cycles.find((c) => c.cycle === 1)?.note).toMatch(/did not arrive within 3 days/);
+    const described = await sub.handle.describe();
+    expect(described.searchAttributes.SyncStatus).toEqual(['needs_attention']);
+  });
+
+  it('books later cycles at a new service address from the cycle after the change', async () => {
+    const sub = await startSubscription({ interval: 'month', intervalCount: 1 });
+    await advanceTo(cycleDate(sub.plan, 1));
+    const first = await waitFor(sub.schedule, (x) =>
+      x.cycles.some((c) => c.cycle === 1 && c.state === 'job_created'),
+    );
+    await sub.handle.signal('updated', {
+      subscriptionId: sub.subscriptionId,
+      serviceAddress: {
+        street: '77 New Home Dr',
+        unit: null,
+        city: 'Austin',
+        state: 'TX',
+        zip: '78745',
+        country: 'US',
+      },
+    });
+    await advanceTo(cycleDate(sub.plan, 2));
+    const second = await waitFor(sub.schedule, (x) =>
+      x.cycles.some((c) => c.cycle === 2 && c.state === 'job_created'),
+    );
+    const [job1] = await h.st.jpm.jobs.listAll({
+      ids: first.cycles.find((c) => c.cycle === 1)?.jobIds ?? [],
+    });
+    const [job2] = await h.st.jpm.jobs.listAll({
+      ids: second.cycles.find((c) => c.cycle === 2)?.jobIds ?? [],
+    });
+    expect(job2?.customerId).toBe(job1?.customerId);
+    expect(job2?.locationId).not.toBe(job1?.locationId);
+    const location = await h.st.crm.locations.get(job2?.locationId ?? 0);
+    expect(location.address?.street).toBe('77 New Home Dr');
   });
 });
 

@@ -193,7 +193,16 @@ export async function resultOrStatus<T>(handle: WorkflowHandle, timeoutMs = 45_0
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
     timer = setTimeout(async () => {
-      const status = await handle.query('status').catch((error: unknown) => String(error));
+      // A query needs a worker; describe does not: show both, never hang on either.
+      const within = <V>(promise: Promise<V>) =>
+        Promise.race([promise, new Promise<string>((r) => setTimeout(() => r('(no answer in 5 s)'), 5000))]);
+      const described = await within(handle.describe()).catch((error: unknown) => String(error));
+      const query = await within(handle.query('status')).catch((error: unknown) => String(error));
+      const status = {
+        execution: typeof described === 'string' ? described : described.status.name,
+        pendingActivities: typeof described === 'string' ? [] : described.raw.pendingActivities?.map((a) => a.activityType?.name),
+        query,
+      };
       reject(
         new Error(
           `workflow ${handle.workflowId} did not finish in ${timeoutMs} ms; status: ${JSON.stringify(status, null, 2)}`,

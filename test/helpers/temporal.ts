@@ -12,7 +12,7 @@ let runtimeInstalled = false;
 export function installQuietRuntime() {
   if (runtimeInstalled) return;
   runtimeInstalled = true;
-  Runtime.install({ logger: new DefaultLogger('WARN') });
+  Runtime.install({ logger: new DefaultLogger('ERROR') });
 }
 
 /** A task queue of the test's own, so tests sharing the dev server never pick up each other's tasks. */
