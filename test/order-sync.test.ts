@@ -2,6 +2,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { sampleOrder } from '../domain/sample-order.js';
 import { SEED_IDS } from '../servicetitan/sandbox/seed.js';
 import { orderSyncWorkflowId, statusQuery } from '../workflows/definitions.js';
+import { type SubscriptionSchedule, subscriptionWorkflowId } from '../workflows/subscription-definitions.js';
 import { recordHistory } from './helpers/histories.js';
 import { createOrderSyncHarness, type OrderSyncHarness } from './helpers/order-sync-harness.js';
 import { serviceTitanState } from './helpers/servicetitan-state.js';
@@ -260,5 +261,37 @@ describe('OrderSyncWorkflow', () => {
     expect(st.jobs).toHaveLength(1);
     expect(st.appointments[0]?.arrivalWindowStart).toMatch(/^2026-12-10T15:00:00/);
     await recordHistory(handle, 'order-sync-parked-then-retried');
+  });
+
+  it('starts the subscription workflow from a real order sync, and it outlives the order sync', async () => {
+    const order = sampleOrder({
+      id: nextId(),
+      customer: { firstName: 'Sam', lastName: 'Renew', phone: '(512) 555-0188' },
+      subscription: { id: `sub_${nextId()}`, interval: 'month', intervalCount: 3, startsAt: '2026-12-04' },
+    });
+    const result = await h.sync(order);
+    expect(result.status).toBe('synced');
+    const subscription = h.client.workflow.getHandle(
+      subscriptionWorkflowId(h.tenantId, order.subscription?.id ?? ''),
+    );
+    const described = await waitFor(
+      () => subscription.describe(),
+      (d) => d.status.name === 'RUNNING',
+    );
+    expect(described.searchAttributes).toMatchObject({
+      TenantId: [h.tenantId],
+      SubscriptionId: [order.subscription?.id],
+    });
+    const parentHandle = h.client.workflow.getHandle(orderSyncWorkflowId(h.tenantId, order.id));
+    expect((await parentHandle.describe()).status.name).toBe('COMPLETED');
+    await recordHistory(parentHandle, 'order-sync-starting-a-subscription');
+    const schedule = await waitFor(
+      () => subscription.query<SubscriptionSchedule>('schedule'),
+      (x) => x.nextCycleDate !== null,
+    );
+    expect(schedule).toMatchObject({ status: 'active', nextCycleDate: '2027-03-04' });
+    const st = await serviceTitanState(h, order.id);
+    expect(st.customers[0]?.tagTypeIds).toContain(SEED_IDS.tagTypes.subscriptionProduct);
+    await subscription.terminate('test finished');
   });
 });

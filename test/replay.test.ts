@@ -25,7 +25,7 @@ beforeAll(async () => {
   installQuietRuntime();
   current = await bundleWorkflowCode({ workflowsPath, logger: silent });
   reordered = await bundleWorkflowCode({
-    workflowsPath: fileURLToPath(new URL('./workflows/order-sync-reordered.ts', import.meta.url)),
+    workflowsPath: fileURLToPath(new URL('./workflows/reordered-workflows.ts', import.meta.url)),
     logger: silent,
   });
 });

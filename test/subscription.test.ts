@@ -3,6 +3,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { cycleDate } from '../domain/cycles.js';
 import { sampleOrder } from '../domain/sample-order.js';
 import { type SubscriptionSchedule, subscriptionWorkflowId } from '../workflows/subscription-definitions.js';
+import { recordHistory } from './helpers/histories.js';
 import { createOrderSyncHarness, type OrderSyncHarness } from './helpers/order-sync-harness.js';
 import { createTimeSkippingEnvironment } from './helpers/temporal.js';
 import { waitFor } from './helpers/wait-for.js';
@@ -149,6 +150,7 @@ describe('SubscriptionWorkflow', () => {
       x.cycles.some((c) => c.cycle === 3 && c.jobIds.length > 0),
     );
     expect(schedule.cycles.filter((c) => c.cycle <= 2).map((c) => c.state)).toEqual(['skipped', 'skipped']);
+    await recordHistory(sub.handle, 'subscription-paused-and-resumed');
   });
 
   it('skips the next cycle on request and creates the one after', async () => {
@@ -254,6 +256,7 @@ describe('SubscriptionWorkflow', () => {
     expect(job2?.locationId).not.toBe(job1?.locationId);
     const location = await h.st.crm.locations.get(job2?.locationId ?? 0);
     expect(location.address?.street).toBe('77 New Home Dr');
+    await recordHistory(sub.handle, 'subscription-address-changed');
   });
 });
 

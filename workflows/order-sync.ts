@@ -257,7 +257,7 @@ export async function orderSyncWorkflow(input: OrderSyncInput): Promise<OrderSyn
 
     let paymentId: number | undefined;
     // A retry started from the API does not know it syncs a cycle order; the plan does.
-    const deferPayment = input.deferPayment || plan.subscriptionCycle !== null;
+    const deferPayment = input.deferPayment === true || plan.subscriptionCycle != null;
     if (deferPayment) {
       step('payment', { state: 'pending', detail: 'recorded when the store charges the renewal' });
     } else {

@@ -200,7 +200,10 @@ export async function resultOrStatus<T>(handle: WorkflowHandle, timeoutMs = 45_0
       const query = await within(handle.query('status')).catch((error: unknown) => String(error));
       const status = {
         execution: typeof described === 'string' ? described : described.status.name,
-        pendingActivities: typeof described === 'string' ? [] : described.raw.pendingActivities?.map((a) => a.activityType?.name),
+        pendingActivities:
+          typeof described === 'string'
+            ? []
+            : described.raw.pendingActivities?.map((a) => a.activityType?.name),
         query,
       };
       reject(
