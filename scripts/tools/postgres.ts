@@ -124,3 +124,31 @@ export async function startPostgres(options: StartPostgresOptions): Promise<Post
     },
   };
 }
+
+/**
+ * Stops a server still running on `dataDir` (left by a process that was killed before it could stop
+ * it), so the next start does not fail on the lock file. Returns whether there was one.
+ */
+export function stopLeftoverPostgres(dataDir: string): boolean {
+  if (!existsSync(`${dataDir}/postmaster.pid`)) return false;
+  const bin = findPostgresBinaries();
+  const [cmd, args] = asServerUser(`${bin}/pg_ctl`, ['-D', dataDir, 'status']);
+  try {
+    execFileSync(cmd, args, { stdio: 'ignore' });
+  } catch {
+    return false; // not running: a stale lock file, which Postgres itself clears on start
+  }
+  run(`${bin}/pg_ctl`, ['-D', dataDir, '-m', 'fast', '-w', 'stop']);
+  return true;
+}
+
+/** Whether the user Postgres runs as can enter `dir` (as root it is not root, so e.g. /root is closed to it). */
+export function serverUserCanEnter(dir: string): boolean {
+  if (process.getuid?.() !== 0) return true;
+  try {
+    execFileSync('runuser', ['-u', serverUser(), '--', 'test', '-x', dir], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+}

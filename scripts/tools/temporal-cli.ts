@@ -19,7 +19,9 @@ export async function ensureTemporalCli(log: (line: string) => void): Promise<Ep
   const configured = process.env.TEMPORAL_CLI_PATH;
   if (configured) {
     if (!isExecutable(configured))
-      throw new ToolUnavailableError(`TEMPORAL_CLI_PATH=${configured} is not an executable file.`);
+      throw new ToolUnavailableError(
+        `TEMPORAL_CLI_PATH=${configured} is not an executable file: point it at the Temporal CLI binary, or unset it to use the one built into .tools/ (Go builds it on first use).`,
+      );
     return { type: 'existing-path', path: configured };
   }
   const cached = `${toolsBinDir}/temporal`;
