@@ -33,6 +33,10 @@ describe('OrderSyncWorkflow', () => {
     });
     const result = await h.sync(order);
     expect(result.status).toBe('synced');
+    const calls = await h.requests();
+    console.log(
+      `[measure] ServiceTitan calls for a new customer's one-line product order: ${JSON.stringify(calls, null, 1)}`,
+    );
 
     const st = await serviceTitanState(h, order.id);
     expect(st.customers).toHaveLength(1);
@@ -249,6 +253,9 @@ describe('OrderSyncWorkflow', () => {
       SyncStatus: ['needs_attention'],
     });
     expect(described.memo).toMatchObject({ orderNumber: order.number, customerName: 'Jane Doe' });
+    console.log(
+      `[measure] a parked order in the Temporal UI: ${JSON.stringify({ searchAttributes: described.searchAttributes, memo: described.memo, status: parked }, null, 1)}`,
+    );
 
     await h.st.dispatch.arrivalWindows.create({
       start: '09:00',
