@@ -27,6 +27,11 @@ export interface TenantContext {
  * to the very next attempt.
  */
 export async function tenantContext(deps: ActivityDeps, tenantId: string): Promise<TenantContext> {
+  const tenant = await loadTenantOrFail(deps, tenantId);
+  return { tenant, serviceTitan: createServiceTitanClient({ ...tenant.serviceTitan }) };
+}
+
+export async function loadTenantOrFail(deps: ActivityDeps, tenantId: string): Promise<TenantRecord> {
   const tenant = await loadTenant(deps.db, deps.secrets, tenantId);
   if (!tenant) {
     throw permanentFailure(
@@ -34,10 +39,7 @@ export async function tenantContext(deps: ActivityDeps, tenantId: string): Promi
       `Tenant "${tenantId}" is not configured; create it with PUT /api/tenants/${tenantId}.`,
     );
   }
-  const serviceTitan = createServiceTitanClient({
-    ...tenant.serviceTitan,
-  });
-  return { tenant, serviceTitan };
+  return tenant;
 }
 
 export function tenantSettings(tenant: TenantRecord): Settings {
@@ -62,6 +64,15 @@ export function tenantSettings(tenant: TenantRecord): Settings {
 
 /** The stored order, parsed: activities load it instead of carrying it through workflow history. */
 export async function loadOrder(deps: ActivityDeps, tenantId: string, orderId: string): Promise<Order> {
+  return (await loadStoredOrder(deps, tenantId, orderId)).order;
+}
+
+/** The order with the subscription cycle it belongs to (cycle orders carry `cycleOf`; others do not). */
+export async function loadStoredOrder(
+  deps: ActivityDeps,
+  tenantId: string,
+  orderId: string,
+): Promise<{ order: Order; cycle: number | null }> {
   const row = await loadOrderRow(deps.db, tenantId, orderId);
   if (!row) {
     throw permanentFailure(
@@ -69,5 +80,6 @@ export async function loadOrder(deps: ActivityDeps, tenantId: string, orderId: s
       `Order ${orderId} of tenant ${tenantId} was never received.`,
     );
   }
-  return orderSchema.parse(row.order);
+  const cycle = (row.order as { cycleOf?: { cycle?: unknown } }).cycleOf?.cycle;
+  return { order: orderSchema.parse(row.order), cycle: typeof cycle === 'number' ? cycle : null };
 }

@@ -1,14 +1,11 @@
-import { loadOrderRow, recordOrderStep, updateOrderStatus } from '../db/orders.js';
-import { loadTenant } from '../db/tenants.js';
+import { recordOrderStep, updateOrderStatus } from '../db/orders.js';
 import { addMoney } from '../domain/money.js';
 import { customerDisplayName } from '../domain/names.js';
 import { orderKind, orderKinds, subtotalOfKind } from '../domain/order.js';
 import { enabledSettingsForKind } from '../domain/settings.js';
-import { SyncErrorType } from '../domain/sync-errors.js';
 import { allocateTax } from '../domain/tax-allocation.js';
 import type { KindPlan, LineKind, OrderRef, OrderSyncActivities, SyncPlan } from './contracts.js';
-import { type ActivityDeps, loadOrder, tenantSettings } from './deps.js';
-import { permanentFailure } from './failures.js';
+import { type ActivityDeps, loadStoredOrder, loadTenantOrFail, tenantSettings } from './deps.js';
 
 export function createOrderActivities(
   deps: ActivityDeps,
@@ -19,14 +16,8 @@ export function createOrderActivities(
      * after an operator fixed the settings uses the fix.
      */
     async loadSyncPlan({ tenantId, orderId }: OrderRef): Promise<SyncPlan> {
-      const order = await loadOrder(deps, tenantId, orderId);
-      const tenant = await loadTenant(deps.db, deps.secrets, tenantId);
-      if (!tenant) {
-        throw permanentFailure(
-          SyncErrorType.TenantNotFound,
-          `Tenant "${tenantId}" is not configured; create it with PUT /api/tenants/${tenantId}.`,
-        );
-      }
+      const { order, cycle } = await loadStoredOrder(deps, tenantId, orderId);
+      const tenant = await loadTenantOrFail(deps, tenantId);
       const settings = tenantSettings(tenant);
       const kinds = orderKinds(order);
       const taxShares = allocateTax(
@@ -68,7 +59,7 @@ export function createOrderActivities(
         createCustomers: settings.customers.createCustomers,
         createLocations: settings.customers.createLocations,
         subscriptionId: order.subscription?.id ?? null,
-        subscriptionCycle: await cycleNumber(deps, tenantId, orderId),
+        subscriptionCycle: cycle,
       };
     },
 
@@ -80,11 +71,4 @@ export function createOrderActivities(
       });
     },
   };
-}
-
-/** A cycle order carries `cycleOf` (written by prepareCycleOrder); first orders do not. */
-async function cycleNumber(deps: ActivityDeps, tenantId: string, orderId: string): Promise<number | null> {
-  const row = await loadOrderRow(deps.db, tenantId, orderId);
-  const cycleOf = (row?.order as { cycleOf?: { cycle?: unknown } } | undefined)?.cycleOf;
-  return typeof cycleOf?.cycle === 'number' ? cycleOf.cycle : null;
 }
