@@ -124,9 +124,10 @@ export async function orderSyncWorkflow(input: OrderSyncInput): Promise<OrderSyn
   };
 
   const setStatus = async (status: SyncStatus, error: { type: string; message: string } | null = null) => {
-    state.status = status;
     upsertSearchAttributes([{ key: SyncStatusKey, value: status }]);
     await run('setOrderStatus', `Mark the order ${status}`, { ...ref, status, error });
+    // The query reports the new status once the read model has it, so the API and the UI agree.
+    state.status = status;
   };
 
   upsertSearchAttributes([
