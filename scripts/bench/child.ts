@@ -53,8 +53,14 @@ export async function startChild(options: {
 
   const deadline = Date.now() + options.timeoutMs;
   for (;;) {
-    if (exited !== null) throw new Error(`${options.name} exited (code ${exited}) before it was ready:\n${tail()}`);
-    if (await options.ready(lines).catch(() => false)) break;
+    if (exited !== null)
+      throw new Error(`${options.name} exited (code ${exited}) before it was ready:\n${tail()}`);
+    if (
+      await Promise.resolve()
+        .then(() => options.ready(lines))
+        .catch(() => false)
+    )
+      break;
     if (Date.now() > deadline) {
       await stop();
       throw new Error(`${options.name} was not ready within ${options.timeoutMs / 1000} s:\n${tail()}`);

@@ -28,7 +28,8 @@ const usage = `npm run bench -- [--orders N] [--tenants N] [--latency-ms N] [--j
 function positiveInt(name: string, raw: string | undefined, fallback: number, min = 1): number {
   if (raw === undefined) return fallback;
   const value = Number(raw);
-  if (!Number.isInteger(value) || value < min) throw new Error(`--${name} must be an integer ≥ ${min}\n\n${usage}`);
+  if (!Number.isInteger(value) || value < min)
+    throw new Error(`--${name} must be an integer ≥ ${min}\n\n${usage}`);
   return value;
 }
 

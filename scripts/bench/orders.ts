@@ -50,9 +50,17 @@ function letters(n: number): string {
   return out;
 }
 
-export function buildOrders(options: { count: number; tenants: number; runTag: string; salt: number }) {
+export function buildOrders(options: {
+  count: number;
+  tenants: number;
+  runTag: string;
+  salt: number;
+  /** Index of the first order: the shape follows the index, so a start of 0 or 10 gives a returning-product order. */
+  start?: number;
+}) {
   const orders: BenchOrder[] = [];
-  for (let i = 0; i < options.count; i++) {
+  const start = options.start ?? 0;
+  for (let i = start; i < start + options.count; i++) {
     const shape = mix[i % mix.length] as OrderShape;
     const id = `ord_${options.runTag}_${i}`;
     const product = productSkus[i % productSkus.length] as (typeof productSkus)[number];
@@ -64,9 +72,18 @@ export function buildOrders(options: { count: number; tenants: number; runTag: s
       description: product.name,
       quantity: 1 + (i % 3),
     };
-    const serviceLine = { id: 'li_2', kind: 'service' as const, ...service, description: service.name, quantity: 1 };
-    const lines =
-      shape.endsWith('product') ? [productLine] : shape.endsWith('service') ? [serviceLine] : [productLine, serviceLine];
+    const serviceLine = {
+      id: 'li_2',
+      kind: 'service' as const,
+      ...service,
+      description: service.name,
+      quantity: 1,
+    };
+    const lines = shape.endsWith('product')
+      ? [productLine]
+      : shape.endsWith('service')
+        ? [serviceLine]
+        : [productLine, serviceLine];
     const n = (options.salt + i) % 7_000_000;
     const customer = shape.startsWith('returning')
       ? shape === 'returning-product'
