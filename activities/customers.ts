@@ -64,19 +64,22 @@ export function createCustomerActivities(deps: ActivityDeps): Pick<OrderSyncActi
         return result;
       };
 
-      // A create whose response was lost left our marker behind: adopt that customer.
-      const [previouslyCreated] = await serviceTitan.crm.customers.findByExternalData(
-        ExternalKey.storeOrder,
-        orderId,
-      );
-      if (previouslyCreated) {
-        return finish({
-          outcome: 'created',
-          customerId: previouslyCreated.id,
-          locationId: null,
-          reason: 'created by an earlier attempt',
-        });
-      }
+      // A create whose response was lost left our marker behind: adopt that customer. Looked up only
+      // on the way to a create (or a park): a match found by phone or name needs no extra call.
+      const adoptPreviouslyCreated = async () => {
+        const [previouslyCreated] = await serviceTitan.crm.customers.findByExternalData(
+          ExternalKey.storeOrder,
+          orderId,
+        );
+        return previouslyCreated
+          ? finish({
+              outcome: 'created',
+              customerId: previouslyCreated.id,
+              locationId: null,
+              reason: 'created by an earlier attempt',
+            })
+          : null;
+      };
 
       if (choice && 'customerId' in choice) {
         const chosen = await serviceTitan.crm.customers.get(choice.customerId);
@@ -103,6 +106,8 @@ export function createCustomerActivities(deps: ActivityDeps): Pick<OrderSyncActi
             locationId: null,
             reason: decision.reason,
           });
+        const adopted = await adoptPreviouslyCreated();
+        if (adopted) return adopted;
         if (decision.kind === 'ambiguous') {
           const candidates = await Promise.all(
             decision.candidateIds.map((id) => serviceTitan.crm.customers.get(id)),
@@ -122,6 +127,10 @@ export function createCustomerActivities(deps: ActivityDeps): Pick<OrderSyncActi
         }
       }
 
+      if (choice) {
+        const adopted = await adoptPreviouslyCreated();
+        if (adopted) return adopted;
+      }
       const created = await serviceTitan.crm.customers.create(newCustomerBody(serviceTitan, order));
       const location = created.locations[0];
       return finish({

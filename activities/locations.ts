@@ -43,17 +43,18 @@ export function createLocationActivities(deps: ActivityDeps): Pick<OrderSyncActi
 
       const { serviceTitan } = await tenantContext(deps, tenantId);
       const order = await loadOrder(deps, tenantId, orderId);
-      const previouslyCreated = (
-        await serviceTitan.crm.locations.findByExternalData(ExternalKey.storeOrder, orderId)
-      ).find((location) => location.customerId === customerId);
-      if (previouslyCreated) return record(previouslyCreated.id, true, 'created by an earlier attempt');
-
       const locations = await serviceTitan.crm.locations.listAll({ customerId, active: 'True' });
       const match = locations.find((location) => {
         const address = fromServiceTitanAddress(location.address);
         return address !== null && addressesMatch(address, order.serviceAddress);
       });
       if (match) return record(match.id, false, 'matched the service address');
+
+      // Only on the way to a create: a create whose response was lost left our marker behind.
+      const previouslyCreated = (
+        await serviceTitan.crm.locations.findByExternalData(ExternalKey.storeOrder, orderId)
+      ).find((location) => location.customerId === customerId);
+      if (previouslyCreated) return record(previouslyCreated.id, true, 'created by an earlier attempt');
 
       if (!createLocations) {
         throw permanentFailure(
