@@ -4,10 +4,10 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { tenants } from '../../db/schema.js';
 import { createSecretBox } from '../../db/secret-box.js';
 import type { SettingsInput } from '../../domain/settings.js';
+import { exampleSandboxSettings as sandboxSettings } from '../../servicetitan/sandbox/example-settings.js';
 import { SANDBOX_TENANT, SEED_IDS } from '../../servicetitan/sandbox/seed.js';
 import { type RunningSandbox, startSandbox } from '../../servicetitan/sandbox/server.js';
 import { freshDatabase } from '../helpers/database.js';
-import { sandboxSettings } from '../helpers/sandbox-settings.js';
 import {
   authorized,
   createTestApp,

@@ -6,6 +6,7 @@ import { startDispatcher } from '../../api/dispatcher.js';
 import { loadOrderRow } from '../../db/orders.js';
 import { webhookInbox } from '../../db/schema.js';
 import { createSecretBox } from '../../db/secret-box.js';
+import { exampleSandboxSettings as sandboxSettings } from '../../servicetitan/sandbox/example-settings.js';
 import {
   OrderIdKey,
   OrderKindKey,
@@ -14,7 +15,6 @@ import {
   TenantIdKey,
 } from '../../workflows/search-attributes.js';
 import { freshDatabase } from '../helpers/database.js';
-import { sandboxSettings } from '../helpers/sandbox-settings.js';
 import { connectToDevServer, taskQueueFor } from '../helpers/temporal.js';
 import {
   createTestApp,

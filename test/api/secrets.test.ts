@@ -4,9 +4,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApiLogger } from '../../api/logger.js';
 import { createDatabase } from '../../db/client.js';
 import { createSecretBox } from '../../db/secret-box.js';
+import { exampleSandboxSettings as sandboxSettings } from '../../servicetitan/sandbox/example-settings.js';
 import { type RunningSandbox, startSandbox } from '../../servicetitan/sandbox/server.js';
 import { freshDatabase } from '../helpers/database.js';
-import { sandboxSettings } from '../helpers/sandbox-settings.js';
 import {
   API_TOKEN,
   authorized,

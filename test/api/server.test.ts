@@ -6,8 +6,8 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { startApiServer } from '../../api/server.js';
 import { webhookInbox } from '../../db/schema.js';
 import { createSecretBox } from '../../db/secret-box.js';
+import { exampleSandboxSettings as sandboxSettings } from '../../servicetitan/sandbox/example-settings.js';
 import { freshDatabase } from '../helpers/database.js';
-import { sandboxSettings } from '../helpers/sandbox-settings.js';
 import { connectToDevServer, taskQueueFor } from '../helpers/temporal.js';
 import {
   API_TOKEN,

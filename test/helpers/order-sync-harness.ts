@@ -14,6 +14,7 @@ import { customerDisplayName } from '../../domain/names.js';
 import { type OrderInput, orderKind, orderSchema } from '../../domain/order.js';
 import type { SettingsInput } from '../../domain/settings.js';
 import { createServiceTitanClient } from '../../servicetitan/client.js';
+import { exampleSandboxSettings as sandboxSettings } from '../../servicetitan/sandbox/example-settings.js';
 import { SANDBOX_TENANT } from '../../servicetitan/sandbox/seed.js';
 import { startSandbox } from '../../servicetitan/sandbox/server.js';
 import { orderSyncWorkerOptions, workflowsPath } from '../../worker.js';
@@ -24,7 +25,6 @@ import {
 } from '../../workflows/definitions.js';
 import { OrderIdKey, OrderKindKey, SyncStatusKey, TenantIdKey } from '../../workflows/search-attributes.js';
 import { freshDatabase } from './database.js';
-import { sandboxSettings } from './sandbox-settings.js';
 import { connectToDevServer, taskQueueFor } from './temporal.js';
 
 let bundle: Promise<WorkflowBundleWithSourceMap> | undefined;

@@ -1,8 +1,12 @@
 import type { SettingsInput } from '../../domain/settings.js';
-import { SEED_IDS } from '../../servicetitan/sandbox/seed.js';
+import { SEED_IDS } from './seed.js';
 
-/** Working settings for the sandbox's seeded tenant: products as Equipment, services with arrival windows. */
-export function sandboxSettings(): SettingsInput {
+/**
+ * Working settings for the sandbox's seeded tenant (products as Equipment, services with arrival
+ * windows), shared by the tests and the benchmark. `npm start` chooses its demo settings from the
+ * sandbox's live options instead (scripts/demo-tenant.ts), as a contractor would.
+ */
+export function exampleSandboxSettings(): SettingsInput {
   const id = SEED_IDS;
   return {
     paymentTypeId: id.paymentTypes.contractorCommerce,
