@@ -15,6 +15,7 @@ export default defineConfig({
             'servicetitan/**/*.test.ts',
             'api/**/*.test.ts',
             'db/**/*.test.ts',
+            'temporal/**/*.test.ts',
           ],
           testTimeout: 30_000,
         },

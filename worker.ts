@@ -11,6 +11,7 @@ import { z } from 'zod';
 import { createOrderSyncActivities } from './activities/index.js';
 import { createDatabase } from './db/client.js';
 import { createSecretBox, parseEncryptionKey } from './db/secret-box.js';
+import { dataConverterFromEnv, type PayloadEncryptionEnv } from './temporal/payload-codec.js';
 
 const workerEnvSchema = z.object({
   DATABASE_URL: z
@@ -28,6 +29,9 @@ const workerEnvSchema = z.object({
   /** A prebuilt bundle (production); without it the worker bundles workflows at start. */
   WORKFLOW_BUNDLE_PATH: z.string().optional(),
   LOG_LEVEL: z.enum(['trace', 'debug', 'info', 'warn', 'error']).default('info'),
+  /** Encrypts workflow payloads (PII) when set; the API must have the same key. See temporal/payload-codec.ts. */
+  PAYLOAD_ENCRYPTION_KEY: z.string().optional(),
+  PAYLOAD_DECRYPTION_KEYS: z.string().optional(),
 });
 export type WorkerEnv = z.infer<typeof workerEnvSchema>;
 
@@ -40,9 +44,12 @@ export function orderSyncWorkerOptions(
     | 'WORKER_MAX_CONCURRENT_ACTIVITIES'
     | 'WORKER_MAX_CONCURRENT_WORKFLOW_TASKS'
     | 'WORKER_MAX_CACHED_WORKFLOWS'
-  >,
+  > &
+    PayloadEncryptionEnv,
 ): Partial<WorkerOptions> {
+  const dataConverter = dataConverterFromEnv(env);
   return {
+    ...(dataConverter ? { dataConverter } : {}),
     maxConcurrentActivityTaskExecutions: env.WORKER_MAX_CONCURRENT_ACTIVITIES,
     maxConcurrentWorkflowTaskExecutions: env.WORKER_MAX_CONCURRENT_WORKFLOW_TASKS,
     maxCachedWorkflows: env.WORKER_MAX_CACHED_WORKFLOWS,

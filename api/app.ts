@@ -1,4 +1,5 @@
 import type { Client } from '@temporalio/client';
+import type { PayloadCodec } from '@temporalio/common';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import type { Logger } from 'pino';
@@ -8,6 +9,7 @@ import { errorHandler } from './error-handler.js';
 import { type ApiLoggerOptions, createApiLogger, isLogger } from './logger.js';
 import { type ApiMetrics, createMetrics } from './metrics.js';
 import { bearerAuth } from './plugins/auth.js';
+import { codecPlugin } from './plugins/codec.js';
 import { registerDocs } from './plugins/docs.js';
 import { healthPlugin } from './plugins/health.js';
 import { metricsPlugin } from './plugins/metrics.js';
@@ -46,6 +48,8 @@ export interface ApiDeps {
   metrics?: ApiMetrics;
   /** Deadline of Temporal calls made while answering a request (default 5 s). */
   temporalTimeoutMs?: number;
+  /** The payload codec (when payloads are encrypted): serves the Temporal UI's codec endpoints. */
+  payloadCodec?: PayloadCodec;
 }
 
 /**
@@ -84,6 +88,13 @@ export async function buildApp(deps: ApiDeps): Promise<FastifyInstance> {
     onEventStored: deps.dispatcher ? () => deps.dispatcher?.kick() : undefined,
   });
   await app.register(healthPlugin, { db: deps.db, temporal });
+  if (deps.payloadCodec) {
+    await app.register(codecPlugin, {
+      codec: deps.payloadCodec,
+      apiToken: deps.apiToken,
+      uiOrigin: deps.temporal.uiBaseUrl,
+    });
+  }
   await app.register(metricsPlugin, { db: deps.db, metrics });
   await app.register(
     async (api) => {

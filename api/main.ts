@@ -9,6 +9,7 @@ import { z } from 'zod';
 import { createDatabase } from '../db/client.js';
 import { migrate } from '../db/migrate.js';
 import { createSecretBox, parseEncryptionKey } from '../db/secret-box.js';
+import { payloadCodecFromEnv } from '../temporal/payload-codec.js';
 import { createApiLogger } from './logger.js';
 import { startApiServer } from './server.js';
 
@@ -47,6 +48,9 @@ const apiEnvSchema = z.object({
     .enum(['true', 'false'], { error: 'MIGRATE_ON_START must be "true" or "false"' })
     .default('true'),
   LOG_LEVEL: z.enum(['trace', 'debug', 'info', 'warn', 'error']).default('info'),
+  /** The worker's payload key: the API's client must read and write the same encrypted payloads. */
+  PAYLOAD_ENCRYPTION_KEY: z.string().optional(),
+  PAYLOAD_DECRYPTION_KEYS: z.string().optional(),
 });
 export type ApiEnv = z.infer<typeof apiEnvSchema>;
 
@@ -75,7 +79,12 @@ export async function runApi(source: NodeJS.ProcessEnv = process.env): Promise<v
     apiKey: connectionOptions.apiKey,
     metadata: connectionOptions.metadata,
   });
-  const client = new Client({ connection, namespace });
+  const payloadCodec = payloadCodecFromEnv(env);
+  const client = new Client({
+    connection,
+    namespace,
+    ...(payloadCodec ? { dataConverter: { payloadCodecs: [payloadCodec] } } : {}),
+  });
   const database = createDatabase(env.DATABASE_URL);
   const secrets = createSecretBox(parseEncryptionKey(env.ENCRYPTION_KEY));
 
@@ -84,6 +93,7 @@ export async function runApi(source: NodeJS.ProcessEnv = process.env): Promise<v
     secrets,
     temporal: { client, namespace, taskQueue: env.TEMPORAL_TASK_QUEUE, uiBaseUrl: env.TEMPORAL_UI_URL },
     apiToken: env.API_TOKEN,
+    ...(payloadCodec ? { payloadCodec } : {}),
     logger,
     port: env.PORT,
     host: env.HOST,

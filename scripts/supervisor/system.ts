@@ -9,6 +9,7 @@ import { createDatabase } from '../../db/client.js';
 import { migrate } from '../../db/migrate.js';
 import { createSecretBox, parseEncryptionKey } from '../../db/secret-box.js';
 import { type RunningSandbox, startSandbox } from '../../servicetitan/sandbox/server.js';
+import { payloadCodecFromEnv } from '../../temporal/payload-codec.js';
 import { parseWorkerEnv, workflowsPath } from '../../worker.js';
 import { allSearchAttributes } from '../../workflows/search-attributes.js';
 import { seedDemoTenant } from '../demo-tenant.js';
@@ -272,17 +273,23 @@ export async function startSystem(
     step();
 
     const apiEnv = asStartupError(() => parseApiEnv(processEnv(databaseUrl, uiUrl)));
+    const payloadCodec = asStartupError(() => payloadCodecFromEnv(workerEnv));
     const api: RunningApi = await listening('PORT', env.PORT, 'the API', () =>
       startApiServer({
         db: database.db,
         secrets,
         temporal: {
-          client: new Client({ connection, namespace }),
+          client: new Client({
+            connection,
+            namespace,
+            ...(payloadCodec ? { dataConverter: { payloadCodecs: [payloadCodec] } } : {}),
+          }),
           namespace,
           taskQueue: env.TEMPORAL_TASK_QUEUE,
           uiBaseUrl: apiEnv.TEMPORAL_UI_URL,
         },
         apiToken,
+        ...(payloadCodec ? { payloadCodec } : {}),
         logger: logger.child({ name: 'api' }),
         port: env.PORT,
         host: env.HOST,

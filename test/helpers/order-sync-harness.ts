@@ -1,5 +1,5 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import type { Client, WorkflowHandle } from '@temporalio/client';
+import { Client, type WorkflowHandle } from '@temporalio/client';
 import {
   bundleWorkflowCode,
   type NativeConnection,
@@ -17,6 +17,7 @@ import { createServiceTitanClient } from '../../servicetitan/client.js';
 import { exampleSandboxSettings as sandboxSettings } from '../../servicetitan/sandbox/example-settings.js';
 import { SANDBOX_TENANT } from '../../servicetitan/sandbox/seed.js';
 import { startSandbox } from '../../servicetitan/sandbox/server.js';
+import { dataConverterFromEnv } from '../../temporal/payload-codec.js';
 import { orderSyncWorkerOptions, workflowsPath } from '../../worker.js';
 import {
   ORDER_SYNC_WORKFLOW,
@@ -49,7 +50,10 @@ export interface TemporalConnections {
   close(): Promise<void>;
 }
 
-export async function createOrderSyncHarness(name: string, options: { temporal?: TemporalConnections } = {}) {
+export async function createOrderSyncHarness(
+  name: string,
+  options: { temporal?: TemporalConnections; payloadEncryptionKey?: string } = {},
+) {
   const sandbox = await startSandbox({ port: 0 });
   const database = await freshDatabase();
   const secrets = createSecretBox(randomBytes(32));
@@ -83,6 +87,7 @@ export async function createOrderSyncHarness(name: string, options: { temporal?:
         WORKER_MAX_CONCURRENT_ACTIVITIES: 20,
         WORKER_MAX_CONCURRENT_WORKFLOW_TASKS: 10,
         WORKER_MAX_CACHED_WORKFLOWS: 50,
+        PAYLOAD_ENCRYPTION_KEY: options.payloadEncryptionKey,
       }),
       shutdownGraceTime: '1 second',
     });
@@ -108,7 +113,16 @@ export async function createOrderSyncHarness(name: string, options: { temporal?:
     sandbox,
     database,
     db: database.db,
-    client: temporal.client,
+    /** Reads and writes payloads as the worker does (decrypting them when a payload key is set). */
+    client: options.payloadEncryptionKey
+      ? new Client({
+          connection: temporal.client.connection,
+          namespace: temporal.client.options.namespace,
+          dataConverter: dataConverterFromEnv({ PAYLOAD_ENCRYPTION_KEY: options.payloadEncryptionKey }),
+        })
+      : temporal.client,
+    /** The client without the codec: what Temporal itself stores. */
+    rawClient: temporal.client,
     st: createServiceTitanClient(connection),
 
     async useSettings(change: (settings: SettingsInput) => void) {
@@ -132,7 +146,7 @@ export async function createOrderSyncHarness(name: string, options: { temporal?:
     },
 
     start(orderId: string, kind = 'product'): Promise<WorkflowHandle> {
-      return temporal.client.workflow.start(ORDER_SYNC_WORKFLOW, {
+      return harness.client.workflow.start(ORDER_SYNC_WORKFLOW, {
         taskQueue,
         workflowId: orderSyncWorkflowId(tenantId, orderId),
         args: [{ tenantId, orderId }],
