@@ -68,6 +68,8 @@ const JOB_CREATION_TIME = '06:00';
 interface CycleRecord extends CycleView {
   orderId: string | null;
   invoices: Array<{ invoiceId: number; amount: string }>;
+  /** The kind of each job in `jobIds` (absent in state saved before kinds were kept: product). */
+  jobKinds?: Array<'product' | 'service'>;
 }
 
 /** Everything the workflow knows, JSON-plain so it crosses continue-as-new intact. */
@@ -293,6 +295,7 @@ async function runCycle(tenantId: string, subscriptionId: string, state: Subscri
     });
     const synced = result as OrderSyncResult;
     record.jobIds = synced.jobs.map((job) => job.jobId);
+    record.jobKinds = synced.jobs.map((job) => (job.kind === 'service' ? 'service' : 'product'));
     record.invoiceIds = synced.jobs.map((job) => job.invoiceId);
     record.invoices = synced.jobs.map((job) => ({ invoiceId: job.invoiceId, amount: job.total }));
     record.state = 'job_created';
@@ -357,11 +360,11 @@ async function cancelFutureCycles(tenantId: string, state: SubscriptionState): P
   for (const record of state.cycles) {
     if (record.date <= today || record.paymentId != null || record.jobIds.length === 0 || !record.orderId)
       continue;
-    for (const jobId of record.jobIds) {
+    for (const [index, jobId] of record.jobIds.entries()) {
       await activities.cancelJob({
         tenantId,
         orderId: record.orderId,
-        kind: 'product',
+        kind: record.jobKinds?.[index] ?? 'product',
         jobId,
         reason: state.cancelRequest?.reason ?? 'the subscription was canceled',
       });
@@ -452,6 +455,9 @@ function scheduleOf(
     subscriptionId,
     status: state.status,
     nextCycleDate: state.status === 'canceled' ? null : cycleDate(state.cyclePlan, state.nextCycle),
-    cycles: [...state.cycles.map(({ orderId: _o, invoices: _i, ...view }) => view), ...upcoming],
+    cycles: [
+      ...state.cycles.map(({ orderId: _o, invoices: _i, jobKinds: _k, ...view }) => view),
+      ...upcoming,
+    ],
   };
 }
