@@ -1,5 +1,6 @@
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { buildApp } from '../api/app.js';
 import { cycleDate } from '../domain/cycles.js';
 import { sampleOrder } from '../domain/sample-order.js';
 import { type SubscriptionSchedule, subscriptionWorkflowId } from '../workflows/subscription-definitions.js';
@@ -257,6 +258,54 @@ describe('SubscriptionWorkflow', () => {
     const location = await h.st.crm.locations.get(job2?.locationId ?? 0);
     expect(location.address?.street).toBe('77 New Home Dr');
     await recordHistory(sub.handle, 'subscription-address-changed');
+  });
+
+  it('shows its schedule and takes operator actions through the API', async () => {
+    const sub = await startSubscription({ interval: 'month', intervalCount: 3 });
+    const app = await buildApp({
+      db: h.db,
+      secrets: { seal: (x) => x, open: (x) => x },
+      temporal: { client: h.client, namespace: 'default', taskQueue: h.taskQueue },
+      apiToken: 'operator-token',
+      logger: { level: 'silent' },
+    });
+    const headers = { authorization: 'Bearer operator-token' };
+    const url = `/api/subscriptions/${h.tenantId}/${sub.subscriptionId}`;
+    const shown = await app.inject({ method: 'GET', url, headers });
+    expect(shown.statusCode).toBe(200);
+    expect(shown.json()).toMatchObject({
+      workflow: { status: 'RUNNING' },
+      schedule: { status: 'active', nextCycleDate: cycleDate(sub.plan, 1) },
+    });
+
+    expect((await app.inject({ method: 'POST', url: `${url}/pause`, headers })).statusCode).toBeLessThan(300);
+    await waitFor(sub.schedule, (x) => x.status === 'paused');
+    expect((await app.inject({ method: 'POST', url: `${url}/resume`, headers })).statusCode).toBeLessThan(
+      300,
+    );
+    expect((await app.inject({ method: 'POST', url: `${url}/skip-next`, headers })).statusCode).toBeLessThan(
+      300,
+    );
+    await advanceTo(cycleDate(sub.plan, 1));
+    await waitFor(
+      sub.schedule,
+      (x) => x.status === 'active' && x.cycles.some((c) => c.cycle === 1 && c.state === 'skipped'),
+    );
+    const canceled = await app.inject({
+      method: 'POST',
+      url: `${url}/cancel`,
+      headers,
+      payload: { reason: 'moving' },
+    });
+    expect(canceled.statusCode).toBeLessThan(300);
+    await waitFor(sub.schedule, (x) => x.status === 'canceled');
+    const unknown = await app.inject({
+      method: 'GET',
+      url: `/api/subscriptions/${h.tenantId}/sub_nope`,
+      headers,
+    });
+    expect(unknown.statusCode).toBe(404);
+    await app.close();
   });
 });
 
