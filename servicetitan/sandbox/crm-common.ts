@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { SandboxContext } from './context.js';
-import { badRequest } from './errors.js';
+import { badRequest, notFound } from './errors.js';
 import { readExternalData } from './external-data.js';
 import type { Address, Contact, Customer, CustomField, Location, TenantData } from './state.js';
 
@@ -150,4 +150,33 @@ export function phoneMatches(contacts: Contact[], wanted: string): boolean {
     const key = phoneKey(c.value);
     return wanted.length >= 10 ? key === wanted : key.endsWith(wanted);
   });
+}
+
+interface Taggable {
+  tagTypeIds: number[];
+  modifiedOn: string;
+}
+
+/** `POST …/tags/{tagTypeId}` on a customer or location: the tag type must exist and be active; adding twice is a no-op. */
+export function addTag(
+  ctx: SandboxContext,
+  tenant: TenantData,
+  entity: Taggable,
+  tagTypeId: number,
+): number[] {
+  const tagType = tenant.tagTypes.get(tagTypeId);
+  if (!tagType) throw notFound(`Tag type with id ${tagTypeId} was not found.`, 'tagTypeId');
+  if (!tagType.active) throw badRequest('tagTypeId', `Tag type ${tagTypeId} is inactive.`);
+  if (!entity.tagTypeIds.includes(tagTypeId)) {
+    entity.tagTypeIds.push(tagTypeId);
+    entity.modifiedOn = ctx.now();
+  }
+  return [...entity.tagTypeIds];
+}
+
+/** `DELETE …/tags/{tagTypeId}` on a customer or location: removing a tag it does not have is a no-op. */
+export function removeTag(ctx: SandboxContext, entity: Taggable, tagTypeId: number): void {
+  if (!entity.tagTypeIds.includes(tagTypeId)) return;
+  entity.tagTypeIds = entity.tagTypeIds.filter((t) => t !== tagTypeId);
+  entity.modifiedOn = ctx.now();
 }

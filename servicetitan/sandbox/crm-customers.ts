@@ -4,6 +4,7 @@ import { apiRouter, found, pathId, queryOf, type SandboxContext, tenantOf } from
 import {
   addressResponse,
   addressSchema,
+  addTag,
   checkTagTypes,
   contactResponse,
   contactWithDatesResponse,
@@ -14,11 +15,11 @@ import {
   newContactSchema,
   phoneKey,
   phoneMatches,
+  removeTag,
   toAddress,
   toContacts,
   toCustomFields,
 } from './crm-common.js';
-import { badRequest, notFound } from './errors.js';
 import {
   applyExternalDataUpdate,
   createExternalData,
@@ -271,26 +272,12 @@ export function registerCustomerRoutes(app: FastifyInstance, ctx: SandboxContext
   api.post('/customers/{id}/tags/{tagTypeId}', (req) => {
     const tenant = tenantOf(req);
     const customer = found(tenant.customers, pathId(req), 'Customer');
-    const tagTypeId = pathId(req, 'tagTypeId');
-    if (!tenant.tagTypes.has(tagTypeId))
-      throw notFound(`Tag type with id ${tagTypeId} was not found.`, 'tagTypeId');
-    if (!tenant.tagTypes.get(tagTypeId)?.active)
-      throw badRequest('tagTypeId', `Tag type ${tagTypeId} is inactive.`);
-    if (!customer.tagTypeIds.includes(tagTypeId)) {
-      customer.tagTypeIds.push(tagTypeId);
-      customer.modifiedOn = ctx.now();
-    }
-    return { customerId: customer.id, tagTypeIds: [...customer.tagTypeIds] };
+    return { customerId: customer.id, tagTypeIds: addTag(ctx, tenant, customer, pathId(req, 'tagTypeId')) };
   });
 
   api.delete('/customers/{id}/tags/{tagTypeId}', (req, reply) => {
-    const tenant = tenantOf(req);
-    const customer = found(tenant.customers, pathId(req), 'Customer');
-    const tagTypeId = pathId(req, 'tagTypeId');
-    if (customer.tagTypeIds.includes(tagTypeId)) {
-      customer.tagTypeIds = customer.tagTypeIds.filter((t) => t !== tagTypeId);
-      customer.modifiedOn = ctx.now();
-    }
+    const customer = found(tenantOf(req).customers, pathId(req), 'Customer');
+    removeTag(ctx, customer, pathId(req, 'tagTypeId'));
     return reply.code(200).send();
   });
 }

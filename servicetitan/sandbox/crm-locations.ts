@@ -3,17 +3,19 @@ import { z } from 'zod';
 import { apiRouter, found, pathId, queryOf, type SandboxContext, tenantOf } from './context.js';
 import {
   addressSchema,
+  addTag,
   checkTagTypes,
   copyContactsToCustomer,
   createdLocationResponse,
   customFieldSchema,
   locationResponse,
   newContactSchema,
+  removeTag,
   toAddress,
   toContacts,
   toCustomFields,
 } from './crm-common.js';
-import { badRequest, conflict, notFound } from './errors.js';
+import { conflict } from './errors.js';
 import {
   applyExternalDataUpdate,
   createExternalData,
@@ -151,25 +153,12 @@ export function registerLocationRoutes(app: FastifyInstance, ctx: SandboxContext
   api.post('/locations/{id}/tags/{tagTypeId}', (req) => {
     const tenant = tenantOf(req);
     const location = found(tenant.locations, pathId(req), 'Location');
-    const tagTypeId = pathId(req, 'tagTypeId');
-    const tagType = tenant.tagTypes.get(tagTypeId);
-    if (!tagType) throw notFound(`Tag type with id ${tagTypeId} was not found.`, 'tagTypeId');
-    if (!tagType.active) throw badRequest('tagTypeId', `Tag type ${tagTypeId} is inactive.`);
-    if (!location.tagTypeIds.includes(tagTypeId)) {
-      location.tagTypeIds.push(tagTypeId);
-      location.modifiedOn = ctx.now();
-    }
-    return { locationId: location.id, tagTypeIds: [...location.tagTypeIds] };
+    return { locationId: location.id, tagTypeIds: addTag(ctx, tenant, location, pathId(req, 'tagTypeId')) };
   });
 
   api.delete('/locations/{id}/tags/{tagTypeId}', (req, reply) => {
-    const tenant = tenantOf(req);
-    const location = found(tenant.locations, pathId(req), 'Location');
-    const tagTypeId = pathId(req, 'tagTypeId');
-    if (location.tagTypeIds.includes(tagTypeId)) {
-      location.tagTypeIds = location.tagTypeIds.filter((t) => t !== tagTypeId);
-      location.modifiedOn = ctx.now();
-    }
+    const location = found(tenantOf(req).locations, pathId(req), 'Location');
+    removeTag(ctx, location, pathId(req, 'tagTypeId'));
     return reply.code(200).send();
   });
 }
